@@ -1,0 +1,29 @@
+# Two entry points for a fresh clone: `make run` and `make test`. Both build .venv first.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test check bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/newsmon run
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+check: test
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check ruff mypy
+	$(BIN)/ruff check newsmon flows tasks warehouse alerts tests bench
+	$(BIN)/mypy --ignore-missing-imports newsmon flows tasks warehouse alerts
+
+bench: $(STAMP)
+	$(BIN)/python bench/classify.py
+
+clean:
+	rm -rf $(VENV) warehouse/*.duckdb warehouse/*.duckdb.wal

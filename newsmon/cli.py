@@ -1,0 +1,212 @@
+"""The `newsmon` command: a thin shell over the library. It parses, calls, prints."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+from dotenv import load_dotenv
+
+from newsmon.errors import NewsmonError
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def _quiet_prefect(verbose: bool) -> None:
+    # Must happen before prefect is imported: its settings are read once.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="newsmon")
+def main() -> None:
+    """newsmon: fetch news, find the companies and topics in it, store it in DuckDB, alert."""
+    load_dotenv(Path.cwd() / ".env")
+    load_dotenv(PROJECT_DIR / ".env")
+
+
+@main.command()
+@click.option("--sources", "sources", type=click.Path(dir_okay=False),
+              help="Config file (default: $NEWSMON_SOURCES, else sources.yaml).")
+@click.option("--db", type=click.Path(dir_okay=False), help="Warehouse file (default: $NEWSMON_DB).")
+@click.option("--every", type=click.IntRange(min=10), metavar="SECONDS",
+              help="Keep running, one cycle every SECONDS (without a Prefect server).")
+@click.option("-v", "--verbose", is_flag=True, help="Show Prefect's own logs.")
+def run(sources: str | None, db: str | None, every: int | None, verbose: bool) -> None:
+    """Run one ingest cycle (or one every SECONDS) and print its summary."""
+    _quiet_prefect(verbose)
+    from flows.ingest import ingest
+    from newsmon.summary import format_summary
+
+    while True:
+        started = time.monotonic()
+        try:
+            summary = ingest(config_path=sources, db_path=db)
+        except NewsmonError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(format_summary(summary))
+        if every is None:
+            return
+        time.sleep(max(0.0, every - (time.monotonic() - started)))
+
+
+@main.command()
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@click.option("--db", type=click.Path(dir_okay=False), help="Warehouse file (default: $NEWSMON_DB).")
+def sql(query: str, fmt: str, db: str | None) -> None:
+    """Run a read-only SQL QUERY against the warehouse."""
+    from newsmon.tables import FORMATS
+    from warehouse import Warehouse
+
+    try:
+        with Warehouse.open(db, read_only=True) as warehouse:
+            columns, rows = warehouse.query(query)
+    except NewsmonError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(FORMATS[fmt](columns, rows))
+
+
+@main.command()
+@click.argument("file", type=click.File("rb"))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--explain", is_flag=True, help="Show every alias decision and the rule behind it.")
+@click.option("--sources", "sources", type=click.Path(dir_okay=False),
+              help="Config file whose catalog extensions to use.")
+def classify(file, fmt: str, explain: bool, sources: str | None) -> None:
+    """Split FILE (or - for stdin) into stories and classify them, without storing anything."""
+    from newsmon.preview import classify_bytes
+
+    try:
+        stories = classify_bytes(file.read(), getattr(file, "name", "-"), sources, explain)
+    except NewsmonError as exc:
+        raise click.ClickException(str(exc)) from None
+    if fmt == "json":
+        for story in stories:
+            click.echo(json.dumps(story, ensure_ascii=False))
+        return
+    for story in stories:
+        companies = "、".join(story["companies"]) or "—"
+        topics = ", ".join(story["topics"]) or "—"
+        click.echo(f"■ {story['title']}\n  公司: {companies}\n  主题: {topics}")
+        for line in story.get("explain", []):
+            click.echo(f"    {line}")
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="FILE|URL...")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def extract(inputs: tuple[str, ...], fmt: str) -> None:
+    """Show what newsmon would store for web pages: title, date and main text."""
+    from newsmon.preview import extract_inputs
+
+    try:
+        pages = extract_inputs(list(inputs))
+    except NewsmonError as exc:
+        raise click.ClickException(str(exc)) from None
+    for page in pages:
+        if fmt == "json":
+            click.echo(json.dumps(page, ensure_ascii=False))
+            continue
+        where = page.get("url") or page.get("path")
+        click.echo(f"■ {page['title'] or '(no title)'}\n  {where}\n"
+                   f"  published: {page['published_at'] or 'unknown'}\n\n{page['text']}\n")
+
+
+@main.group(invoke_without_command=True)
+@click.option("--sources", "sources", type=click.Path(dir_okay=False),
+              help="Config file (default: $NEWSMON_SOURCES, else sources.yaml).")
+@click.option("--db", type=click.Path(dir_okay=False), help="Warehouse file (default: $NEWSMON_DB).")
+@click.pass_context
+def sources(ctx: click.Context, sources: str | None, db: str | None) -> None:
+    """Source health: last success and error, failures in a row, recent articles."""
+    ctx.obj = {"sources": sources, "db": db}
+    if ctx.invoked_subcommand is not None:
+        return
+    from newsmon.config import load_config
+    from newsmon.health import health_table
+    from newsmon.tables import format_table
+
+    try:
+        rows = health_table(load_config(sources), Path(db) if db else None)
+    except NewsmonError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(format_table(
+        ["source", "kind", "status", "last success", "failures", "24h", "7d", "last error"],
+        [(r.source_id, r.kind, r.status, f"{r.last_success:%Y-%m-%d %H:%M}" if r.last_success
+          else "—", r.failures, r.articles_24h, r.articles_7d, r.last_error or "")
+         for r in rows]))
+
+
+@sources.command("check")
+@click.argument("ids", nargs=-1, metavar="[ID]...")
+@click.pass_obj
+def sources_check(obj: dict, ids: tuple[str, ...]) -> None:
+    """Fetch sources now without storing anything, and say what a cycle would store."""
+    _quiet_prefect(False)
+    from newsmon.config import load_config
+    from newsmon.health import check_sources
+
+    try:
+        reports = check_sources(load_config(obj["sources"]), list(ids),
+                                Path(obj["db"]) if obj["db"] else None)
+    except NewsmonError as exc:
+        raise click.ClickException(str(exc)) from None
+    failed = False
+    for report in reports:
+        if report.error:
+            failed = True
+            click.echo(f"✗ {report.source_id}: {report.error}")
+            continue
+        click.echo(f"✓ {report.source_id}: {report.documents} documents, {report.stories} "
+                   f"stories, {len(report.new)} new")
+        for title, companies in report.new[:20]:
+            click.echo(f"    + {title}" + (f"  [{'、'.join(companies)}]" if companies else ""))
+        for warning in report.warnings:
+            click.echo(f"    ! {warning}")
+    if failed:
+        sys.exit(1)
+
+
+@sources.command("import")
+@click.argument("opml", type=click.Path(exists=True, dir_okay=False))
+@click.pass_obj
+def sources_import(obj: dict, opml: str) -> None:
+    """Add the feeds of an OPML file to the config as rss sources."""
+    from newsmon.config import config_path, load_config
+    from newsmon.opml import add_feeds, parse_opml
+
+    try:
+        config = load_config(obj["sources"])
+        feeds = parse_opml(Path(opml).read_bytes(), opml)
+        added = add_feeds(config_path(obj["sources"]), feeds, config.sources)
+        load_config(obj["sources"])  # what was written must load
+    except NewsmonError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"added {len(added)} of {len(feeds)} feeds to {config.path}"
+               + (f": {', '.join(added)}" if added else " (all already configured)"))
+
+
+@sources.command("export")
+@click.pass_obj
+def sources_export(obj: dict) -> None:
+    """Write the rss sources as OPML to stdout."""
+    from newsmon.config import load_config
+    from newsmon.opml import render_opml
+
+    try:
+        click.echo(render_opml(load_config(obj["sources"]).sources), nl=False)
+    except NewsmonError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

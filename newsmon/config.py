@@ -1,0 +1,159 @@
+"""The config file (sources.yaml): sources, alert rules and channels, catalog extensions.
+
+Validated once, at load time; every error names the file, line and key. Secrets (apprise URLs)
+may be written as ${VAR} and come from the environment or a .env file; they are kept as
+SecretStr so they never show up whole in a repr or a log.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from newsmon.errors import ConfigError
+from newsmon.yamlfile import LocatedYaml, load_located
+from tasks.http import Limits
+from tasks.sources import KINDS, SourceConfig
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "sources.yaml"
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class AlertRule(BaseModel):
+    """Alert when an article mentions one of `companies` (ids, names or aliases) and, when
+    `topics` is set, carries one of those topics too."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    companies: tuple[str, ...] = Field(min_length=1)
+    topics: tuple[str, ...] = ()
+
+
+class _AlertsSection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rules: list[AlertRule] = []
+    channels: list[str] = []
+    max_attempts: int = Field(default=10, ge=1, le=1000)
+    # Alert once a source has failed this many cycles in a row (0: never).
+    source_failures: int = Field(default=3, ge=0, le=1000)
+
+
+class _FetchSection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    workers: int = Field(default=32, ge=1, le=256)  # sources fetched at once
+    per_host: int = Field(default=2, ge=1, le=32)  # requests at once to one host
+    host_delay: float = Field(default=0.2, ge=0, le=60)  # seconds between them
+
+
+class _Root(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    sources: list[dict[str, Any]] = Field(min_length=1)
+    alerts: _AlertsSection = _AlertsSection()
+    fetch: _FetchSection = _FetchSection()
+    catalog: list[str] = []
+
+
+DEFAULT_RULE = AlertRule(name="tracked", companies=("infinigence", "minimax"))
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    sources: list[SourceConfig]
+    rules: list[AlertRule]
+    channels: list[SecretStr]
+    max_attempts: int
+    source_failures: int = 3
+    fetch_workers: int = 32
+    limits: Limits = field(default_factory=Limits)
+    catalog_files: list[Path] = field(default_factory=list)
+    # Where each rule's companies were written, so unknown names can be reported by line.
+    rule_lines: dict[str, int | None] = field(default_factory=dict)
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent
+
+    @property
+    def enabled_sources(self) -> list[SourceConfig]:
+        return [source for source in self.sources if source.enabled]
+
+
+def config_path(explicit: str | Path | None = None) -> Path:
+    """The config file to use: the flag, else $NEWSMON_SOURCES, else the project's sources.yaml."""
+    return Path(explicit or os.environ.get("NEWSMON_SOURCES") or DEFAULT_CONFIG).resolve()
+
+
+def load_config(path: str | Path | None = None, environ: dict[str, str] | None = None) -> Config:
+    """Load and validate the config. Channels come from the file and $NEWSMON_APPRISE_URLS."""
+    environ = dict(os.environ if environ is None else environ)
+    located = load_located(config_path(path))
+    if not isinstance(located.data, dict):
+        raise located.error("expected a mapping with a `sources:` list at the top")
+    try:
+        root = _Root.model_validate(located.data)
+    except ValidationError as exc:
+        raise _first_error(located, exc, ()) from None
+    sources = [_source(located, index, raw) for index, raw in enumerate(root.sources)]
+    seen: dict[str, int] = {}
+    for index, source in enumerate(sources):
+        if source.id in seen:
+            raise located.error(f"duplicate source id {source.id!r} (first at item {seen[source.id]})",
+                                ("sources", index, "id"))
+        seen[source.id] = index
+    channels = [SecretStr(_expand(located, ("alerts", "channels", i), url, environ))
+                for i, url in enumerate(root.alerts.channels)]
+    channels += [SecretStr(url.strip()) for url in
+                 environ.get("NEWSMON_APPRISE_URLS", "").split(",") if url.strip()]
+    rules = root.alerts.rules or [DEFAULT_RULE]
+    return Config(
+        path=located.path,
+        sources=sources,
+        rules=rules,
+        channels=channels,
+        max_attempts=root.alerts.max_attempts,
+        source_failures=root.alerts.source_failures,
+        fetch_workers=root.fetch.workers,
+        limits=Limits(per_host=root.fetch.per_host, host_delay=root.fetch.host_delay),
+        catalog_files=[(located.path.parent / p).resolve() for p in root.catalog],
+        rule_lines={r.name: located.line_of(("alerts", "rules", i))
+                    for i, r in enumerate(root.alerts.rules)},
+    )
+
+
+def _source(located: LocatedYaml, index: int, raw: dict[str, Any]) -> SourceConfig:
+    loc: tuple[str | int, ...] = ("sources", index)
+    kind = raw.get("kind")
+    if kind not in KINDS:
+        known = ", ".join(sorted(KINDS))
+        raise located.error(f"unknown source kind {kind!r}; known kinds: {known}", (*loc, "kind"))
+    model, _ = KINDS[kind]
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise _first_error(located, exc, loc) from None
+
+
+def _first_error(located: LocatedYaml, exc: ValidationError, prefix: tuple) -> ConfigError:
+    error = exc.errors()[0]
+    loc = (*prefix, *error["loc"])
+    message = error["msg"]
+    if error["type"] == "extra_forbidden":
+        message = f"unknown key {loc[-1]!r}"
+    elif error["type"] == "missing":
+        message = f"missing required key {loc[-1]!r}"
+    return located.error(message, loc)
+
+
+def _expand(located: LocatedYaml, loc: tuple, value: str, environ: dict[str, str]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in environ:
+            raise located.error(f"${{{name}}} is not set in the environment or .env", loc)
+        return environ[name]
+    return _ENV_REF.sub(replace, value)

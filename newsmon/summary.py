@@ -1,0 +1,30 @@
+"""The few lines a cycle prints when it ends."""
+
+from __future__ import annotations
+
+from flows.ingest import CycleSummary
+
+
+def format_summary(summary: CycleSummary) -> str:
+    stored, delivered = summary.stored, summary.delivered
+    failed = [r for r in summary.results if r.error]
+    documents = sum(len(r.documents) for r in summary.results)
+    lines = [
+        f"newsmon cycle {summary.cycle_id} finished in {summary.elapsed_s:.1f} s",
+        f"  sources:  {len(summary.results)} read, {len(failed)} failed; {documents} documents",
+        f"  articles: {stored.new_articles} new, {stored.seen_articles} already stored; "
+        f"{stored.mentions} company mentions",
+    ]
+    if stored.new_by_company:
+        top = sorted(stored.new_by_company.items(), key=lambda kv: (-kv[1], kv[0]))
+        shown = "、".join(f"{name} {count}" for name, count in top[:12])
+        more = f" and {len(top) - 12} more" if len(top) > 12 else ""
+        lines.append(f"  companies in new articles: {shown}{more}")
+    lines.append(f"  alerts:   {stored.alerts_queued} queued, {delivered.sent} sent, "
+                 f"{delivered.failed} failed" +
+                 (f", {delivered.deferred} deferred" if delivered.deferred else ""))
+    for result in failed:
+        lines.append(f"  FAILED source {result.source_id}: {result.error}")
+    for error in delivered.errors:
+        lines.append(f"  FAILED alert: {error}")
+    return "\n".join(lines)

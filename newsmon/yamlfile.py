@@ -1,0 +1,64 @@
+"""YAML loading that remembers where every value came from, so errors can name file:line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from newsmon.errors import ConfigError
+
+Location = tuple[str | int, ...]
+
+
+class LocatedYaml:
+    """Parsed YAML plus the line of every mapping key and sequence item."""
+
+    def __init__(self, path: Path, data: Any, lines: dict[Location, int]) -> None:
+        self.path, self.data, self.lines = path, data, lines
+
+    def line_of(self, loc: Location) -> int | None:
+        """Line of the deepest known prefix of `loc` (a pydantic-style error location)."""
+        for end in range(len(loc), -1, -1):
+            if loc[:end] in self.lines:
+                return self.lines[loc[:end]]
+        return None
+
+    def error(self, message: str, loc: Location = ()) -> ConfigError:
+        key = ".".join(str(part) for part in loc) or None
+        return ConfigError(message, path=str(self.path), line=self.line_of(loc), key=key)
+
+
+def load_located(path: Path) -> LocatedYaml:
+    """Read a YAML file; syntax errors become ConfigError with the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("file not found", path=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 ({exc.reason} at byte {exc.start})", path=str(path)) from None
+    try:
+        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise ConfigError(f"YAML syntax: {exc.problem or exc.context}", path=str(path),
+                          line=line) from None
+    lines: dict[Location, int] = {}
+    if root is not None:
+        _walk(root, (), lines)
+    return LocatedYaml(path, data, lines)
+
+
+def _walk(node: yaml.Node, loc: Location, lines: dict[Location, int]) -> None:
+    lines.setdefault(loc, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            child = (*loc, key_node.value)
+            lines[child] = key_node.start_mark.line + 1
+            _walk(value_node, child, lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, (*loc, index), lines)

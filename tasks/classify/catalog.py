@@ -1,0 +1,196 @@
+"""The company catalog and topic taxonomy: YAML data, validated at load time with file:line errors.
+
+The shipped catalog (companies.yaml beside this file) can be extended by user files listed in the
+config: an entry with a new id adds a company; an entry with a known id adds aliases and products
+to it and overrides the fields it sets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from newsmon.errors import ConfigError
+from newsmon.yamlfile import LocatedYaml, load_located
+
+SHIPPED_COMPANIES = Path(__file__).with_name("companies.yaml")
+SHIPPED_TOPICS = Path(__file__).with_name("topics.yaml")
+
+
+class _AliasEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    alias: str = Field(min_length=1)
+    case_sensitive: bool | None = None
+    require_near: list[str] = []
+    reject_near: list[str] = []
+    window: int = Field(default=30, ge=1, le=500)
+
+
+class _CompanyEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str | None = Field(default=None, min_length=1)
+    name_en: str | None = None
+    sector: str | None = None
+    parent: str | None = None
+    aliases: list[str | _AliasEntry] = []
+    products: list[str | _AliasEntry] = []
+
+
+class _CompaniesFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    companies: list[_CompanyEntry]
+
+
+class _TopicEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str = Field(min_length=1)
+    keywords: list[str] = Field(min_length=1)
+    min_hits: int = Field(default=1, ge=1)
+
+
+class _TopicsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    topics: list[_TopicEntry]
+
+
+@dataclass(frozen=True)
+class Alias:
+    """One surface form that names a company, with the rules that decide a match."""
+
+    text: str
+    company_id: str
+    is_product: bool
+    case_sensitive: bool
+    require_near: tuple[str, ...] = ()
+    reject_near: tuple[str, ...] = ()
+    window: int = 30
+    origin: str = ""  # file:line, for explanations and errors
+
+
+@dataclass(frozen=True)
+class Company:
+    id: str
+    name: str
+    name_en: str | None
+    sector: str | None
+    parent: str | None
+    aliases: tuple[Alias, ...]
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    name: str
+    keywords: tuple[str, ...]
+    min_hits: int
+
+
+@dataclass(frozen=True)
+class Catalog:
+    companies: dict[str, Company]
+
+    @property
+    def aliases(self) -> list[Alias]:
+        return [alias for company in self.companies.values() for alias in company.aliases]
+
+    def resolve(self, name: str) -> Company | None:
+        """The company with this id, display name or alias (case-insensitive for Latin)."""
+        if name in self.companies:
+            return self.companies[name]
+        folded = name.casefold()
+        for company in self.companies.values():
+            if folded in {company.name.casefold(), *(a.text.casefold() for a in company.aliases)}:
+                return company
+        return None
+
+
+def default_case_sensitive(alias: str) -> bool:
+    """Short or all-capital Latin names (GLM, Yi, SEED) are case-sensitive unless said otherwise:
+    their lower-case forms are ordinary words far too often."""
+    letters = [ch for ch in alias if ch.isascii() and ch.isalpha()]
+    return bool(letters) and (len(alias) <= 3 or alias.isupper())
+
+
+def load_catalog(extra: list[Path] | tuple[Path, ...] = ()) -> Catalog:
+    """The shipped catalog merged with the user's files, validated as a whole."""
+    entries: dict[str, dict[str, Any]] = {}
+    for path in [SHIPPED_COMPANIES, *extra]:
+        located = load_located(path)
+        parsed = _validate(located, _CompaniesFile)
+        for index, entry in enumerate(parsed.companies):
+            merged = entries.setdefault(entry.id, {"aliases": [], "products": []})
+            for key in ("name", "name_en", "sector", "parent"):
+                if getattr(entry, key) is not None:
+                    merged[key] = getattr(entry, key)
+            line = located.line_of(("companies", index))
+            for kind in ("aliases", "products"):
+                for item in getattr(entry, kind):
+                    merged[kind].append((item, f"{path}:{line}", located, index))
+            merged.setdefault("origin", (located, index))
+    return _build(entries)
+
+
+def _build(entries: dict[str, dict[str, Any]]) -> Catalog:
+    owners: dict[str, str] = {}
+    companies: dict[str, Company] = {}
+    for company_id, merged in entries.items():
+        located, index = merged["origin"]
+        if not merged.get("name"):
+            raise located.error(f"company {company_id!r} has no name", ("companies", index))
+        parent = merged.get("parent")
+        if parent and parent not in entries:
+            raise located.error(f"parent {parent!r} is not a company id",
+                                ("companies", index, "parent"))
+        aliases = []
+        items = [(item, (loc, idx), False) for item, _, loc, idx in merged["aliases"]]
+        items += [(item, (loc, idx), True) for item, _, loc, idx in merged["products"]]
+        # The display name matches too, as a plain alias unless an entry gives it rules.
+        explicit = {(i.alias if isinstance(i, _AliasEntry) else i).strip() for i, _, _ in items}
+        if merged["name"] not in explicit:
+            items.insert(0, (merged["name"], merged["origin"], False))
+        for item, (loc, idx), is_product in items:
+            alias = _alias(item, company_id, is_product, loc, idx)
+            key = alias.text.casefold()
+            owner = owners.setdefault(key, company_id)
+            if owner != company_id:
+                raise loc.error(f"alias {alias.text!r} of {company_id!r} is already an alias of "
+                                f"{owner!r}; an alias must name one company",
+                                ("companies", idx))
+            if all(a.text != alias.text for a in aliases):
+                aliases.append(alias)
+        companies[company_id] = Company(company_id, merged["name"], merged.get("name_en"),
+                                        merged.get("sector"), parent, tuple(aliases))
+    return Catalog(companies)
+
+
+def _alias(item: str | _AliasEntry, company_id: str, is_product: bool, located: LocatedYaml,
+           index: int) -> Alias:
+    entry = item if isinstance(item, _AliasEntry) else _AliasEntry(alias=item)
+    text = entry.alias.strip()
+    if not text:
+        raise located.error("empty alias", ("companies", index))
+    case = entry.case_sensitive
+    return Alias(text=text, company_id=company_id, is_product=is_product,
+                 case_sensitive=default_case_sensitive(text) if case is None else case,
+                 require_near=tuple(entry.require_near), reject_near=tuple(entry.reject_near),
+                 window=entry.window,
+                 origin=f"{located.path}:{located.line_of(('companies', index))}")
+
+
+def load_topics(path: Path = SHIPPED_TOPICS) -> list[Topic]:
+    located = load_located(path)
+    parsed = _validate(located, _TopicsFile)
+    return [Topic(t.id, t.name, tuple(t.keywords), t.min_hits) for t in parsed.topics]
+
+
+def _validate(located: LocatedYaml, model: type[BaseModel]) -> Any:
+    try:
+        return model.model_validate(located.data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise located.error(first["msg"], tuple(first["loc"])) from None

@@ -1,0 +1,189 @@
+"""Newspaper pages as text (OCR or copy-paste): find where each report starts and ends.
+
+A report is anchored by a dateline (本报讯), a byline (■本报记者 X), a markdown heading, a notice
+title (…启事) or a headline set tight against its first paragraph. Its title is the nearest
+headline just above the anchor. Page furniture (credits, editors, page labels, OCR debris) is
+dropped, and lines broken by the page layout are joined back into paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from tasks.records import Document, Story
+from tasks.split.text import (TERMINAL_PUNCTUATION, first_sentence, join_wrapped, parse_date,
+                              strip_markdown)
+
+
+class Kind(Enum):
+    BLANK = "blank"
+    FURNITURE = "furniture"
+    HEADING = "heading"  # markdown #, ## (### is a subhead, kept as HEADLINE)
+    HEADLINE = "headline"
+    BYLINE = "byline"
+    LEAD = "lead"
+    BODY = "body"
+
+
+_LEAD = re.compile(r"^(本报讯|本报[^\s，。]{0,6}电|(新华社|中新社|人民网)[^\s，。]{0,10}电)")
+_BYLINE = re.compile(r"^■?\s*(本报|青年报|新华社|通讯员)?\s*(首席|见习|特约)?(记者|通讯员)"
+                     r"\s*[\u4e00-\u9fff·]{2,4}(\s+[\u4e00-\u9fff·]{2,4}){0,3}$")
+_FURNITURE = re.compile(
+    r"^(责任编辑|编辑|校对|美编|版式|制图|本版(摄影|图片|编辑|统筹)|图片来源|资料图|受访者供图)"
+    r"|(摄|供图|制图|新华社发)$"
+    r"|^(资讯|要闻|综合|新闻|广告)$"
+    r"|^第?\s*[A-Z]?\d{1,2}\s*版"
+)
+_DATELINE = re.compile(r"^(本报讯|本报\S{0,6}电|\S{2,10}社\S{0,10}电)\s*([（(][^）)]{0,40}[）)])?\s*")
+_NOTICE = re.compile(r"(启事|公告|通知|声明|告示)$")
+_CLAUSE_PUNCTUATION = re.compile(r"[，。；,;]")
+_MAX_TITLE_LOOKBACK = 3
+# A body line this long above an anchor is a caption or lead paragraph, not the previous
+# report's text wrapped at column width: the title search may look past it.
+_PARAGRAPH_LENGTH = 40
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    kind: Kind
+
+
+def split_newspaper(doc: Document) -> list[Story]:
+    """Reports of a newspaper page, in page order."""
+    lines = [classify_line(raw) for raw in doc.text.splitlines()]
+    starts = _story_starts(lines)
+    if not starts:
+        return []
+    published = _page_date(lines)
+    # Text above the first report (a page's editorial lead) is kept, in the first report.
+    preamble = [ln.text for ln in lines[:starts[0]] if ln.kind is Kind.BODY]
+    stories = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else len(lines)
+        story = _build_story(doc, lines[start:end], preamble if index == 0 else [],
+                             position=index + 1, published=published)
+        if story is not None:
+            stories.append(story)
+    return stories
+
+
+def classify_line(raw: str) -> Line:
+    text = strip_markdown(raw.replace("\u3000", " ")).strip()
+    if not text:
+        return Line("", Kind.BLANK)
+    if re.match(r"^\s*#{1,2}\s", raw):
+        return Line(text, Kind.HEADING)
+    if _is_debris(text) or (_FURNITURE.search(text) and len(text) <= 40):
+        return Line(text, Kind.FURNITURE)
+    if _LEAD.match(text):
+        return Line(text, Kind.LEAD)
+    if _BYLINE.match(text):
+        return Line(text, Kind.BYLINE)
+    if _is_headline(text):
+        return Line(text, Kind.HEADLINE)
+    return Line(text, Kind.BODY)
+
+
+def _is_debris(text: str) -> bool:
+    """OCR leftovers: lines that are mostly symbols, or a lone digit or two."""
+    meaningful = sum(ch.isalnum() for ch in text)
+    return meaningful == 0 or (len(text) <= 3 and meaningful <= 2 and not _has_cjk(text))
+
+
+def _is_headline(text: str) -> bool:
+    return (4 <= len(text) <= 40 and not _CLAUSE_PUNCTUATION.search(text)
+            and text[-1] not in "：:、" and _has_cjk(text))
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _story_starts(lines: list[Line]) -> list[int]:
+    """Index of the first line (title) of every report."""
+    anchors: list[int] = []
+    tight_run = False  # inside a report that was itself anchored by a tight headline
+    for i, line in enumerate(lines):
+        strong = line.kind in (Kind.LEAD, Kind.BYLINE, Kind.HEADING) or (
+            line.kind is Kind.HEADLINE and bool(_NOTICE.search(line.text)))
+        tight = line.kind is Kind.HEADLINE and _is_tight(lines, i)
+        if strong:
+            tight_run = False
+        elif tight and not tight_run:
+            tight_run = True  # later tight headlines in the same report are its subheads
+        else:
+            continue
+        if anchors and not any(ln.kind is Kind.BODY for ln in lines[anchors[-1]:i]):
+            continue  # title, byline and dateline of one report: one anchor
+        anchors.append(i)
+    starts = []
+    for anchor in anchors:
+        floor = starts[-1] + 1 if starts else 0
+        starts.append(_title_line(lines, anchor, floor))
+    return starts
+
+
+def _is_tight(lines: list[Line], i: int) -> bool:
+    """A headline with a blank line above and its first paragraph directly below."""
+    above_blank = i == 0 or lines[i - 1].kind is Kind.BLANK
+    return above_blank and i + 1 < len(lines) and lines[i + 1].kind is Kind.BODY
+
+
+def _title_line(lines: list[Line], anchor: int, floor: int) -> int:
+    """The headline just above an anchor, when there is one within a few lines."""
+    if lines[anchor].kind in (Kind.HEADING, Kind.HEADLINE):
+        return anchor
+    seen = 0
+    for i in range(anchor - 1, floor - 1, -1):
+        kind = lines[i].kind
+        if kind in (Kind.BLANK, Kind.FURNITURE):
+            continue
+        if kind in (Kind.HEADLINE, Kind.HEADING):
+            return i
+        if len(lines[i].text) < _PARAGRAPH_LENGTH:
+            break
+        seen += 1
+        if seen >= _MAX_TITLE_LOOKBACK:
+            break
+    return anchor
+
+
+def _build_story(doc: Document, block: list[Line], preamble: list[str], position: int,
+                 published: datetime | None) -> Story | None:
+    title = ""
+    paragraphs: list[str] = list(preamble)
+    for index, line in enumerate(block):
+        if line.kind in (Kind.BLANK, Kind.FURNITURE, Kind.BYLINE):
+            continue
+        if index == 0 and line.kind in (Kind.HEADING, Kind.HEADLINE):
+            title = line.text
+            continue
+        if (paragraphs and line.kind is Kind.BODY
+                and paragraphs[-1][-1] not in TERMINAL_PUNCTUATION):
+            paragraphs[-1] = join_wrapped(paragraphs[-1], line.text)
+        else:
+            paragraphs.append(line.text)
+    body = "\n".join(paragraphs)
+    if not body:
+        return None
+    if not title:
+        lead = next((p for p in paragraphs if p not in preamble), body)
+        title = first_sentence(_DATELINE.sub("", lead), limit=40)
+    return Story(title=title, body=body, url=f"{doc.url}#{position}", position=position,
+                 published_at=published)
+
+
+def _page_date(lines: list[Line]) -> datetime | None:
+    """The date printed in the page header: the first few short lines only, since dates in
+    paragraphs are usually the dates of events, not of the page."""
+    header = [ln.text for ln in lines if ln.kind is not Kind.BLANK][:5]
+    for text in header:
+        if len(text) <= 60:
+            found = parse_date(text)
+            if found:
+                return found
+    return None

@@ -1,0 +1,71 @@
+"""newsmon/cli.py: the commands a user types, run in-process through click."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import SEEDS
+from newsmon.cli import main
+
+
+def invoke(*args: str) -> object:
+    return CliRunner().invoke(main, list(args))
+
+
+def test_sql_csv_counts_articles(filled_warehouse: Path) -> None:
+    result = invoke("sql", "--db", str(filled_warehouse), "--format", "csv",
+                    "select count(*) as n from articles")
+    assert result.exit_code == 0
+    header, value = result.output.split()
+    assert header == "n" and int(value) >= 20
+
+
+def test_sql_json_and_table(filled_warehouse: Path) -> None:
+    result = invoke("sql", "--db", str(filled_warehouse), "--format", "json",
+                    "select company from entity_mentions where company_id = 'infinigence' limit 1")
+    assert json.loads(result.output) == [{"company": "无问芯穹"}]
+    table = invoke("sql", "--db", str(filled_warehouse), "select 'MiniMax' as 公司, 1 as n").output
+    assert table.splitlines()[0] == "公司    | n"
+
+
+def test_sql_drop_is_refused_and_table_survives(filled_warehouse: Path) -> None:
+    result = invoke("sql", "--db", str(filled_warehouse), "drop table articles")
+    assert result.exit_code != 0
+    assert "refused: DROP" in result.output
+    assert invoke("sql", "--db", str(filled_warehouse), "select count(*) from articles").exit_code == 0
+
+
+def test_sql_without_warehouse_says_what_to_do(tmp_path: Path) -> None:
+    result = invoke("sql", "--db", str(tmp_path / "none.duckdb"), "select 1")
+    assert result.exit_code != 0 and "newsmon run" in result.output
+
+
+def test_classify_json_one_object_per_story() -> None:
+    path = next(SEEDS.glob("004_*.txt"))
+    result = invoke("classify", str(path), "--format", "json")
+    assert result.exit_code == 0, result.output
+    stories = [json.loads(line) for line in result.output.splitlines()]
+    assert len(stories) == 66
+    first = stories[0]
+    assert set(first) == {"title", "companies", "company_ids", "topics", "mentions"}
+    assert "MiniMax" in first["companies"] and "minimax" in first["company_ids"]
+    assert "ipo" in first["topics"]
+    mention = first["mentions"][0]
+    text = f"{first['title']}\n\n"
+    assert text[mention["start"]:mention["end"]] == mention["alias"] == "MiniMax"
+
+
+def test_classify_reads_stdin_and_explains() -> None:
+    result = CliRunner().invoke(main, ["classify", "-", "--explain"],
+                                input="商汤灭夏桀，建立商朝。\n\n商汤科技发布日日新大模型。".encode())
+    assert result.exit_code == 0, result.output
+    assert "✗ 商汤" in result.output and "夏桀" in result.output
+    assert "商汤科技" in result.output
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["sql"], ["classify"]])
+def test_every_command_has_help(command: list[str]) -> None:
+    result = invoke(*command, "--help")
+    assert result.exit_code == 0 and "Usage:" in result.output

@@ -1,0 +1,88 @@
+"""newsmon/config.py: a table of valid and invalid configs; errors name file, line and key."""
+
+from pathlib import Path
+
+import pytest
+
+from newsmon.config import DEFAULT_RULE, load_config
+from newsmon.errors import ConfigError
+
+VALID = """\
+sources:
+  - id: seeds
+    kind: files
+    path: seeds/
+    tags: [demo]
+  - id: more
+    kind: files
+    name: 另一个
+    path: "*.txt"
+    enabled: false
+    encoding: gbk
+alerts:
+  rules:
+    - name: chips
+      companies: [无问芯穹]
+  channels:
+    - json://127.0.0.1:9/${HOOK_PATH}
+  max_attempts: 3
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "sources.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_valid_config_loads(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, VALID), environ={"HOOK_PATH": "secret-token"})
+    assert [s.id for s in config.sources] == ["seeds", "more"]
+    assert config.sources[1].enabled is False
+    assert config.rules[0].companies == ("无问芯穹",)
+    assert config.max_attempts == 3
+    assert config.channels[0].get_secret_value() == "json://127.0.0.1:9/secret-token"
+    assert "secret-token" not in repr(config.channels)
+
+
+def test_env_channels_are_added(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, "sources:\n  - {id: a, kind: files, path: x}\n"),
+                         environ={"NEWSMON_APPRISE_URLS": "json://a/, mailto://u:p@h ,"})
+    assert [c.get_secret_value() for c in config.channels] == ["json://a/", "mailto://u:p@h"]
+    assert config.rules == [DEFAULT_RULE]
+
+
+INVALID = [
+    # (text, line, message fragment)
+    ("sources: []\n", 1, "at least 1"),
+    ("sources:\n  - id: a\n    kind: rsss\n    path: x\n", 3, "unknown source kind 'rsss'"),
+    ("sources:\n  - id: a\n    kind: files\n", 2, "missing required key 'path'"),
+    ("sources:\n  - id: a\n    kind: files\n    path: x\n    colour: red\n", 5, "unknown key 'colour'"),
+    ("sources:\n  - id: a b\n    kind: files\n    path: x\n", 2, "pattern"),
+    ("sources:\n  - {id: a, kind: files, path: x}\n  - {id: a, kind: files, path: y}\n", 3,
+     "duplicate source id 'a'"),
+    ("sources:\n  - id: a\n    kind: files\n    path: [x\n", 5, "YAML syntax"),
+    ("sources:\n  - {id: a, kind: files, path: x}\nalerts:\n  channels:\n    - ${NOPE}\n", 5,
+     "${NOPE} is not set"),
+    ("sources:\n  - {id: a, kind: files, path: x}\nalerts:\n  rules:\n    - name: r\n", 5,
+     "missing required key 'companies'"),
+    ("sources:\n  - {id: a, kind: files, path: x, enabled: maybe}\n", 2, "boolean"),
+    ("- just\n- a list\n", 1, "expected a mapping"),
+]
+
+
+@pytest.mark.parametrize("text, line, fragment", INVALID)
+def test_invalid_config_names_file_line_and_problem(tmp_path: Path, text: str, line: int | None,
+                                                   fragment: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_config(path, environ={})
+    message = str(info.value)
+    assert message.startswith(str(path))
+    assert fragment in message
+    assert info.value.line == line
+
+
+def test_missing_config_file_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="file not found"):
+        load_config(tmp_path / "nope.yaml", environ={})

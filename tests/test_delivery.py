@@ -1,0 +1,146 @@
+"""alerts/: real apprise deliveries to a loopback webhook and SMTP server, and to a dead one."""
+
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from alerts.channels import AppriseChannel, TerminalChannel, build_channels
+from alerts.deliver import deliver_pending
+from newsmon.errors import ConfigError
+from tasks.records import Article, Labels, Mention, Origin, Story
+from alerts.rules import ResolvedRule, alert_intents
+from warehouse import FetchRun, Warehouse
+
+NOW = datetime(2026, 1, 2, tzinfo=UTC)
+SENTENCE = "无问芯穹是一家人工智能算力基础设施企业。"
+
+
+def owe_alerts(db: Path, channels: list[str], n: int = 1) -> None:
+    articles = [Article("seeds", Story(f"无问芯穹打造算力“淘宝”{i}", f"{SENTENCE}{i}",
+                                       f"https://example.com/{i}", 1,
+                                       origins=(Origin("新民晚报"),)),
+                        Labels((Mention("infinigence", "无问芯穹", "无问芯穹", 0, 4, SENTENCE),)),
+                        NOW) for i in range(n)]
+    rules = [ResolvedRule("tracked", frozenset({"infinigence"}), frozenset())]
+    intents = alert_intents(articles, rules)
+    with Warehouse.open(db) as wh:
+        wh.store_cycle("c1", [FetchRun("seeds", "files", NOW, "ok", 1, n, None, 0.0)], articles,
+                       intents, channels, NOW)
+
+
+def deliver(db: Path, channels) -> object:
+    with Warehouse.open(db) as wh:
+        return deliver_pending(wh, channels, max_attempts=5)
+
+
+def statuses(db: Path) -> list[tuple]:
+    with Warehouse.open(db, read_only=True) as wh:
+        return wh.query("select status, attempts from alert_deliveries order by title")[1]
+
+
+def test_webhook_receives_chinese_alert_once(tmp_path: Path, receiver) -> None:
+    db = tmp_path / "w.duckdb"
+    channel = AppriseChannel(SecretStr(receiver.url))
+    owe_alerts(db, [channel.label])
+    report = deliver(db, [channel])
+    again = deliver(db, [channel])
+    assert (report.sent, report.failed, again.sent) == (1, 0, 0)
+    [body] = receiver.bodies()
+    assert body["title"] == "【无问芯穹】无问芯穹打造算力“淘宝”0"
+    assert "原文：无问芯穹是一家人工智能算力基础设施企业。" in body["message"]
+    assert "来源：seeds（新民晚报）" in body["message"]
+    assert "链接：https://example.com/0" in body["message"]
+    assert statuses(db) == [("sent", 1)]
+
+
+def test_email_arrives_with_chinese_subject_and_body(tmp_path: Path, smtp_server) -> None:
+    db = tmp_path / "w.duckdb"
+    url = (f"mailto://127.0.0.1:{smtp_server.port}?mode=insecure"
+           f"&from=newsmon@example.com&to=analyst@example.com")
+    channel = AppriseChannel(SecretStr(url))
+    owe_alerts(db, [channel.label])
+    report = deliver(db, [channel])
+    assert report.sent == 1, report.errors
+    [mail] = smtp_server.messages
+    assert mail["To"] == "analyst@example.com"
+    assert mail["Subject"] == "【无问芯穹】无问芯穹打造算力“淘宝”0"
+    assert SENTENCE in mail.get_body(preferencelist=("plain", "html")).get_content()
+
+
+def test_target_down_is_recorded_failed_then_delivered_once(tmp_path: Path, receiver,
+                                                            down_url: str) -> None:
+    db = tmp_path / "w.duckdb"
+    port = down_url.split(":")[2].split("/")[0]
+    dead = AppriseChannel(SecretStr(down_url))
+    owe_alerts(db, [dead.label], n=3)
+    first = deliver(db, [dead])
+    assert (first.sent, first.failed, first.deferred) == (0, 1, 2)  # one try per dead channel
+    assert "127.0.0.1" in first.errors[0]
+    assert statuses(db) == [("failed", 1), ("pending", 0), ("pending", 0)]
+
+    # The same channel comes back: the receiver now listens where the dead URL pointed.
+    from http.server import ThreadingHTTPServer
+    import threading
+
+    handler = receiver_handler(receiver)
+    server = ThreadingHTTPServer(("127.0.0.1", int(port)), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        second = deliver(db, [dead])
+        third = deliver(db, [dead])
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert (second.sent, second.failed, third.sent) == (3, 0, 0)
+    assert len(receiver.requests) == 3
+    assert statuses(db) == [("sent", 2), ("sent", 1), ("sent", 1)]
+
+
+def receiver_handler(state):
+    from http.server import BaseHTTPRequestHandler
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+            state.requests.append({"path": self.path, "body": body})
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    return Handler
+
+
+def test_http_error_status_is_a_failure(tmp_path: Path, receiver) -> None:
+    receiver.status = 500
+    db = tmp_path / "w.duckdb"
+    channel = AppriseChannel(SecretStr(receiver.url))
+    owe_alerts(db, [channel.label])
+    report = deliver(db, [channel])
+    assert (report.sent, report.failed) == (0, 1)
+    assert statuses(db) == [("failed", 1)]
+
+
+def test_terminal_channel_prints_the_alert(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    out = io.StringIO()
+    [channel] = build_channels([], out)
+    assert isinstance(channel, TerminalChannel)
+    owe_alerts(db, ["terminal"])
+    assert deliver(db, [channel]).sent == 1
+    assert "🔔 【无问芯穹】无问芯穹打造算力“淘宝”0" in out.getvalue()
+
+
+def test_channel_label_hides_the_secret() -> None:
+    channel = AppriseChannel(SecretStr("tgram://123456789:AAsecretTOKEN/12345"))
+    assert "AAsecretTOKEN" not in channel.label
+    assert channel.label.startswith("tgram://")
+
+
+def test_invalid_apprise_url_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="not a valid apprise URL"):
+        AppriseChannel(SecretStr("nosuchscheme://whatever"))

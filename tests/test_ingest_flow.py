@@ -1,0 +1,146 @@
+"""flows/ingest.py: real Prefect runs over the shipped seeds, into a real DuckDB file."""
+
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import SEEDS
+from flows.ingest import ingest
+
+pytestmark = pytest.mark.usefixtures("prefect_harness", "clean_env")
+
+
+def table_counts(db: Path) -> dict[str, int]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {t: con.execute(f"select count(*) from {t}").fetchone()[0]
+                for t in ("articles", "entity_mentions", "article_topics", "alert_deliveries")}
+
+
+def seeds_with(db: Path, company: str) -> set[str]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("""
+            select distinct regexp_extract(a.url, '/(\\d{3})_[^/]*$', 1)
+            from articles a join entity_mentions m using (article_id)
+            where m.company = ? and a.url like 'file://%'""", [company]).fetchall()
+    return {r[0] for r in rows}
+
+
+def test_first_cycle_stores_classifies_and_alerts(seeds_config: Path, tmp_path: Path,
+                                                  capfd: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "w.duckdb"
+    summary = ingest(config_path=str(seeds_config), db_path=str(db))
+    out = capfd.readouterr().out
+
+    counts = table_counts(db)
+    assert counts["articles"] >= 20
+    assert summary.stored.new_articles == counts["articles"]
+    assert seeds_with(db, "无问芯穹") >= {"000", "001", "002"}
+    assert seeds_with(db, "MiniMax") >= {"000", "001", "002"}
+    with duckdb.connect(str(db), read_only=True) as con:
+        digest_minimax = con.execute("""
+            select count(*) from articles a join entity_mentions m using (article_id)
+            where m.company_id = 'minimax' and a.url like 'https://%'""").fetchone()[0]
+        delivered = dict(con.execute("""
+            select company, count(*) from alert_deliveries where status = 'sent'
+            group by company""").fetchall())
+    assert digest_minimax >= 2  # seed 004's sections and links carry their own https URLs
+    assert delivered["无问芯穹"] >= 3 and delivered["MiniMax"] >= 4
+    assert summary.delivered.sent == sum(delivered.values()) == counts["alert_deliveries"]
+    assert out.count("🔔 【无问芯穹】") == delivered["无问芯穹"]
+
+
+def test_second_cycle_changes_nothing_and_sends_nothing(seeds_config: Path, tmp_path: Path,
+                                                       capfd: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "w.duckdb"
+    ingest(config_path=str(seeds_config), db_path=str(db))
+    before = table_counts(db)
+    capfd.readouterr()
+    summary = ingest(config_path=str(seeds_config), db_path=str(db))
+    assert table_counts(db) == before
+    assert (summary.stored.new_articles, summary.delivered.sent) == (0, 0)
+    assert summary.results[0].downloads == 0  # unchanged files are not even read
+    assert "🔔" not in capfd.readouterr().out
+
+
+def test_touched_files_are_read_again_but_store_nothing_twice(seeds_config: Path,
+                                                              tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    ingest(config_path=str(seeds_config), db_path=str(db))
+    before = table_counts(db)
+    for path in (seeds_config.parent / "seeds").iterdir():
+        path.write_bytes(path.read_bytes())  # same content, new mtime
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    summary = ingest(config_path=str(seeds_config), db_path=str(db))
+    assert summary.results[0].downloads == 5
+    assert summary.stored.seen_articles == before["articles"]
+    assert table_counts(db) == before
+
+
+def test_broken_source_is_recorded_and_the_rest_goes_on(seeds_config: Path, tmp_path: Path) -> None:
+    text = seeds_config.read_text(encoding="utf-8").replace(
+        "sources:\n", "sources:\n  - id: gone\n    kind: files\n    path: no/such/folder\n", 1)
+    seeds_config.write_text(text, encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    summary = ingest(config_path=str(seeds_config), db_path=str(db))
+    assert summary.stored.new_articles >= 20
+    with duckdb.connect(str(db), read_only=True) as con:
+        runs = dict(con.execute("select source_id, status || ':' || coalesce(error, '') "
+                                "from fetch_runs").fetchall())
+    assert runs["seeds"] == "ok:"
+    assert runs["gone"].startswith("failed:") and "no/such/folder" in runs["gone"]
+
+
+def test_channel_down_then_up_delivers_each_alert_once(seeds_config: Path, tmp_path: Path,
+                                                       receiver, monkeypatch) -> None:
+    db = tmp_path / "w.duckdb"
+    receiver.status = 503
+    monkeypatch.setenv("NEWSMON_APPRISE_URLS", receiver.url)
+    first = ingest(config_path=str(seeds_config), db_path=str(db))
+    assert first.delivered.sent == 0 and first.delivered.failed == 1
+    owed = first.stored.alerts_queued
+    assert first.delivered.deferred == owed - 1
+
+    receiver.status = 200
+    receiver.requests.clear()
+    second = ingest(config_path=str(seeds_config), db_path=str(db))
+    third = ingest(config_path=str(seeds_config), db_path=str(db))
+    assert (second.delivered.sent, third.delivered.sent) == (owed, 0)
+    titles = [body["title"] for body in receiver.bodies()]
+    assert len(titles) == len(set(titles)) == owed
+
+
+def test_crash_after_store_is_finished_by_next_cycle(seeds_config: Path, tmp_path: Path,
+                                                     receiver, monkeypatch) -> None:
+    """Articles stored and alerts owed, then the process dies before sending: the next cycle
+    stores nothing new and sends what was owed."""
+    from alerts.channels import build_channels
+    from alerts.rules import resolve_rules
+    from newsmon.config import load_config
+    from tasks.classify import Classifier
+    from tasks.pipeline import SourceState, classify_results, store
+    from tasks.sources import FetchContext, fetch_source
+
+    monkeypatch.setenv("NEWSMON_APPRISE_URLS", receiver.url)
+    db = tmp_path / "w.duckdb"
+    config = load_config(seeds_config)
+    classifier = Classifier.load()
+    results = [fetch_source(s, FetchContext(config.base_dir)) for s in config.sources]
+    articles = classify_results(results, classifier)
+    labels = [c.label for c in build_channels(config.channels)]
+    stored = store.fn(db, "crashed", config.sources, results, articles,
+                      resolve_rules(config.rules, classifier.catalog),
+                      SourceState({}, set(), {}), 3, labels)
+    assert receiver.requests == []
+
+    summary = ingest(config_path=str(seeds_config), db_path=str(db))
+    assert summary.stored.new_articles == 0
+    assert summary.delivered.sent == stored.alerts_queued == len(receiver.requests)
+
+
+def test_default_project_config_ingests_shipped_seeds(tmp_path: Path) -> None:
+    summary = ingest(db_path=str(tmp_path / "w.duckdb"))
+    [result] = summary.results
+    assert result.source_id == "seeds" and len(result.documents) == len(list(SEEDS.iterdir()))
+    assert summary.stored.new_articles >= 20

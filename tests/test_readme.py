@@ -1,0 +1,31 @@
+"""README.md: its SQL examples run against a real warehouse and return rows."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECT
+from warehouse import Warehouse
+
+README = (PROJECT / "README.md").read_text(encoding="utf-8")
+QUERIES = re.findall(r"```sql\n(.*?)```", README, re.S)
+
+
+def test_readme_starts_with_the_two_commands() -> None:
+    first_block = re.search(r"```sh\n(.*?)```", README, re.S).group(1)
+    assert [line.split()[:2] for line in first_block.splitlines()] == [["make", "run"],
+                                                                       ["make", "test"]]
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=[f"query{i}" for i in range(len(QUERIES))])
+def test_readme_sql_examples_run(query: str, filled_warehouse: Path) -> None:
+    with Warehouse.open(filled_warehouse, read_only=True) as wh:
+        columns, rows = wh.query(query)
+    assert columns
+    if "status <> 'sent'" not in query:  # a fresh terminal-only run owes nothing
+        assert rows
+
+
+def test_readme_has_three_sql_examples() -> None:
+    assert len(QUERIES) == 3

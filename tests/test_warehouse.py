@@ -1,0 +1,146 @@
+"""warehouse/: a real DuckDB file; idempotent cycles, read-only queries, the lock."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from newsmon.errors import WarehouseError
+from tasks.records import Article, Labels, Mention, Origin, Story, TopicLabel
+from warehouse import AlertIntent, FetchRun, Warehouse
+
+NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def article(n: int, text: str = "正文", url: str | None = None, company: str = "minimax") -> Article:
+    story = Story(title=f"标题{n}", body=f"{text}{n}", url=url or f"file:///x.txt#{n}", position=n,
+                  origins=(Origin("机器之心", "https://example.com/a"),))
+    labels = Labels((Mention(company, "MiniMax", "稀宇科技", 4, 8, "稀宇科技发布新模型。"),),
+                    (TopicLabel("model_release", "发布: 稀宇科技发布新模型。"),))
+    return Article("seeds", story, labels, NOW)
+
+
+def intent(key: str, a: Article) -> AlertIntent:
+    return AlertIntent(key, "article", "tracked", f"【MiniMax】{a.story.title}", "正文",
+                       "minimax", "MiniMax", a.article_id, a.source_id)
+
+
+def run(source: str = "seeds") -> FetchRun:
+    return FetchRun(source, "files", NOW, "ok", 1, 2, None, 0.01)
+
+
+def counts(db: Path) -> dict[str, int]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {t: con.execute(f"select count(*) from {t}").fetchone()[0]
+                for t in ("articles", "entity_mentions", "article_topics", "alert_deliveries")}
+
+
+def test_store_cycle_is_idempotent(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    batch = [article(1), article(2)]
+    intents = [intent(f"k{a.article_id}", a) for a in batch]
+    with Warehouse.open(db) as wh:
+        first = wh.store_cycle("c1", [run()], batch, intents, ["terminal"], NOW)
+        second = wh.store_cycle("c2", [run()], batch, intents, ["terminal"], NOW)
+    assert (first.new_articles, first.alerts_queued, first.mentions) == (2, 2, 2)
+    assert (second.new_articles, second.seen_articles, second.alerts_queued) == (0, 2, 0)
+    assert counts(db) == {"articles": 2, "entity_mentions": 2, "article_topics": 2,
+                          "alert_deliveries": 2}
+
+
+def test_same_url_or_same_content_is_not_stored_again(tmp_path: Path) -> None:
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        wh.store_cycle("c1", [run()], [article(1)], [], [], NOW)
+        edited = article(1, text="改过的正文")  # same URL, new content
+        copied = Article("other", article(1).story.__class__(
+            title="标题1", body="正文1", url="https://elsewhere/1", position=1), Labels(), NOW)
+        report = wh.store_cycle("c2", [run()], [edited, copied], [], [], NOW)
+    assert report.new_articles == 0
+
+
+def test_duplicates_within_one_batch_store_once(tmp_path: Path) -> None:
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        report = wh.store_cycle("c1", [run()], [article(1), article(1)], [], [], NOW)
+    assert report.new_articles == 1
+
+
+def test_articles_keep_origins_and_fetch_runs_count_new(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    with Warehouse.open(db) as wh:
+        wh.store_cycle("c1", [run()], [article(1), article(2)], [], [], NOW)
+        _, rows = wh.query("select origins[1].name, origins[1].url from articles limit 1")
+        assert rows == [("机器之心", "https://example.com/a")]
+        _, rows = wh.query("select source_id, status, items, stories, new from fetch_runs")
+        assert rows == [("seeds", "ok", 1, 2, 2)]
+        _, rows = wh.query("select company, articles, mentions from company_daily_mentions")
+        assert rows == [("MiniMax", 2, 2)]
+
+
+def test_failed_delivery_stays_owed_and_sent_is_final(tmp_path: Path) -> None:
+    a = article(1)
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        wh.store_cycle("c1", [run()], [a], [intent("k1", a)], ["ch"], NOW)
+        [owed] = wh.pending_alerts(["ch"], max_attempts=3)
+        assert (owed.title, owed.body, owed.company) == ("【MiniMax】标题1", "正文", "MiniMax")
+        wh.record_delivery("k1", "ch", ok=False, error="refused", now=NOW)
+        assert len(wh.pending_alerts(["ch"], max_attempts=3)) == 1
+        assert wh.pending_alerts(["other-channel"], max_attempts=3) == []
+        wh.record_delivery("k1", "ch", ok=True, error=None, now=NOW)
+        assert wh.pending_alerts(["ch"], max_attempts=3) == []
+        wh.record_delivery("k1", "ch", ok=False, error="late failure", now=NOW)
+        _, rows = wh.query("select status, attempts from alert_deliveries")
+    assert rows == [("sent", 2)]
+
+
+def test_source_alerts_are_queued_without_an_article(tmp_path: Path) -> None:
+    health = AlertIntent("h1", "source_health", "source-health", "源失效", "连续3次失败",
+                         source_id="feed")
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        first = wh.store_cycle("c1", [run()], [], [health], ["ch"], NOW)
+        again = wh.store_cycle("c2", [run()], [], [health], ["ch"], NOW)
+        assert [a.title for a in wh.pending_alerts(["ch"], 3)] == ["源失效"]
+    assert (first.alerts_queued, again.alerts_queued) == (1, 0)
+
+
+def test_gives_up_after_max_attempts(tmp_path: Path) -> None:
+    a = article(1)
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        wh.store_cycle("c1", [run()], [a], [intent("k1", a)], ["ch"], NOW)
+        for _ in range(2):
+            wh.record_delivery("k1", "ch", ok=False, error="down", now=NOW)
+        assert wh.pending_alerts(["ch"], max_attempts=2) == []
+        assert len(wh.pending_alerts(["ch"], max_attempts=3)) == 1
+
+
+@pytest.mark.parametrize("statement", [
+    "drop table articles", "delete from articles", "insert into articles select * from articles",
+    "update articles set title = 'x'", "create table t (a int)", "attach 'other.duckdb' as o",
+])
+def test_query_refuses_writes_and_table_survives(tmp_path: Path, statement: str) -> None:
+    db = tmp_path / "w.duckdb"
+    Warehouse.open(db).close()
+    with Warehouse.open(db, read_only=True) as wh:
+        with pytest.raises(WarehouseError, match="refused"):
+            wh.query(statement)
+        assert wh.query("select count(*) from articles")[1] == [(0,)]
+
+
+def test_sql_errors_are_warehouse_errors(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    Warehouse.open(db).close()
+    with Warehouse.open(db, read_only=True) as wh, pytest.raises(WarehouseError, match="SQL error"):
+        wh.query("select nope from articles")
+
+
+def test_missing_warehouse_read_only_says_run_first(tmp_path: Path) -> None:
+    with pytest.raises(WarehouseError, match="newsmon run"):
+        Warehouse.open(tmp_path / "none.duckdb", read_only=True)
+
+
+def test_migrations_apply_once(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    with Warehouse.open(db) as wh:
+        assert wh.migrate() == []
+    with Warehouse.open(db) as wh:
+        assert wh.query("select version from schema_migrations")[1] == [(1,)]

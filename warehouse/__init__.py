@@ -1,0 +1,382 @@
+"""The DuckDB warehouse: one class, named methods, bound parameters, numbered migrations.
+
+Writes happen in one transaction per cycle and go through Arrow tables, never row by row.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from newsmon.errors import WarehouseError
+from tasks.records import Article
+from tasks.sources.base import Cursor
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+DEFAULT_PATH = Path(__file__).with_name("newsmon.duckdb")
+# Statement types `newsmon sql` runs; anything else could change the warehouse.
+READ_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA", "SET", "COPY", "VARIABLE_SET"}
+
+
+def default_path() -> Path:
+    return Path(os.environ.get("NEWSMON_DB") or DEFAULT_PATH)
+
+
+@dataclass(frozen=True)
+class FetchRun:
+    source_id: str
+    kind: str
+    started_at: datetime
+    status: str
+    items: int
+    stories: int
+    error: str | None
+    elapsed_s: float
+
+
+@dataclass(frozen=True)
+class AlertIntent:
+    """One alert owed, already rendered: a rule matched a company in an article, or a source
+    went down or came back."""
+
+    dedup_key: str
+    kind: str  # article | source_health
+    rule: str
+    title: str
+    body: str
+    company_id: str | None = None
+    company: str | None = None
+    article_id: str | None = None
+    source_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Streak:
+    """A source's failures since its last success."""
+
+    failures: int
+    since_cycle: str
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    source_id: str
+    last_success: datetime | None
+    last_error: str | None
+    consecutive_failures: int
+    articles_24h: int
+    articles_7d: int
+    last_new_article: datetime | None
+
+
+@dataclass(frozen=True)
+class StoreReport:
+    new_articles: int
+    seen_articles: int
+    new_by_source: dict[str, int]
+    mentions: int
+    alerts_queued: int
+    new_by_company: dict[str, int]  # display name -> new articles mentioning it
+
+
+@dataclass(frozen=True)
+class PendingAlert:
+    dedup_key: str
+    channel: str
+    kind: str
+    company: str | None
+    title: str
+    body: str
+    attempts: int
+
+
+class Warehouse:
+    """Handle on one DuckDB file. Open with `Warehouse.open(path)`; use as a context manager."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, read_only: bool) -> None:
+        self.con, self.path, self.read_only = con, path, read_only
+
+    @classmethod
+    def open(cls, path: Path | str | None = None, *, read_only: bool = False) -> Warehouse:
+        path = Path(path) if path else default_path()
+        if read_only and not path.exists():
+            raise WarehouseError(f"no warehouse at {path} yet: run `newsmon run` first")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise WarehouseError(
+                    f"warehouse {path} is in use by another process (a running cycle?): "
+                    f"wait for it to finish, or point NEWSMON_DB elsewhere. DuckDB said: {exc}"
+                ) from None
+            raise WarehouseError(f"cannot open warehouse {path}: {exc}") from None
+        warehouse = cls(con, path, read_only)
+        if not read_only:
+            warehouse.migrate()
+        return warehouse
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.con.begin()
+        try:
+            yield
+        except BaseException:
+            self.con.rollback()
+            raise
+        self.con.commit()
+
+    # -- schema -------------------------------------------------------------------------------
+
+    def migrate(self) -> list[int]:
+        """Apply the numbered migrations not applied yet; returns the versions applied."""
+        self.con.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                         "(version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ DEFAULT now())")
+        done = {row[0] for row in self.con.execute("SELECT version FROM schema_migrations").fetchall()}
+        applied = []
+        for script in sorted(MIGRATIONS.glob("*.sql")):
+            version = int(script.name.split("_", 1)[0])
+            if version in done:
+                continue
+            with self.transaction():
+                self.con.execute(script.read_text(encoding="utf-8"))
+                self.con.execute("INSERT INTO schema_migrations (version) VALUES (?)", [version])
+            applied.append(version)
+        return applied
+
+    # -- one cycle's writes ---------------------------------------------------------------------
+
+    def store_cycle(self, cycle_id: str, runs: Sequence[FetchRun], articles: Sequence[Article],
+                    alerts: Sequence[AlertIntent], channels: Sequence[str],
+                    now: datetime, cursors: Sequence[Cursor] = ()) -> StoreReport:
+        """Store a cycle atomically: its fetch runs, the articles not stored before (same URL or
+        same content means stored), their mentions and topics, and the alerts they trigger,
+        one row per channel, as `pending`. Running it again with the same input changes nothing."""
+        with self.transaction():
+            new_articles = self._insert_new_articles(cycle_id, articles)
+            new = {a.article_id for a in new_articles}
+            self._insert("entity_mentions", _mention_rows(new_articles))
+            self._insert("article_topics", _topic_rows(new_articles))
+            owed = [a for a in alerts if a.article_id is None or a.article_id in new]
+            queued = self._queue_alerts(owed, channels, now)
+            new_by_source: dict[str, int] = {}
+            for article in new_articles:
+                new_by_source[article.source_id] = new_by_source.get(article.source_id, 0) + 1
+            self._insert("fetch_runs", [
+                {"cycle_id": cycle_id, "source_id": r.source_id, "kind": r.kind,
+                 "started_at": r.started_at, "status": r.status, "items": r.items,
+                 "stories": r.stories, "new": new_by_source.get(r.source_id, 0),
+                 "error": r.error, "elapsed_s": r.elapsed_s} for r in runs],
+                on_conflict="DO NOTHING")
+            self._insert("source_cursors", [
+                {"source_id": c.source_id, "url": c.url, "etag": c.etag,
+                 "last_modified": c.last_modified, "updated_at": now} for c in cursors],
+                on_conflict="(source_id, url) DO UPDATE SET etag = excluded.etag, "
+                            "last_modified = excluded.last_modified, "
+                            "updated_at = excluded.updated_at")
+        return StoreReport(len(new_articles), len(articles) - len(new_articles), new_by_source,
+                           sum(len(a.labels.mentions) for a in new_articles),
+                           queued,
+                           dict(Counter(c for a in new_articles for c in a.labels.companies)))
+
+    def _insert_new_articles(self, cycle_id: str, articles: Sequence[Article]) -> list[Article]:
+        unique: dict[str, Article] = {}
+        seen_keys: set[str] = set()
+        for article in articles:  # first of any duplicates within the batch wins
+            keys = {article.story.url, article.content_hash}
+            if not keys & seen_keys:
+                unique[article.article_id] = article
+                seen_keys |= keys
+        if not unique:
+            return []
+        batch = pa.Table.from_pylist([_article_row(a, cycle_id) for a in unique.values()],
+                                     schema=_ARTICLE_SCHEMA)
+        self.con.register("incoming_articles", batch)
+        try:
+            new = {row[0] for row in self.con.execute("""
+                SELECT i.article_id FROM incoming_articles i
+                WHERE NOT EXISTS (SELECT 1 FROM articles a
+                                  WHERE a.url = i.url OR a.content_hash = i.content_hash)
+            """).fetchall()}
+            self.con.execute("""
+                INSERT INTO articles SELECT * FROM incoming_articles
+                WHERE article_id IN (SELECT unnest(?::VARCHAR[]))
+            """, [sorted(new)])
+        finally:
+            self.con.unregister("incoming_articles")
+        return [a for a in unique.values() if a.article_id in new]
+
+    def _queue_alerts(self, alerts: Sequence[AlertIntent], channels: Sequence[str],
+                      now: datetime) -> int:
+        return self._insert("alert_deliveries", [
+            {"dedup_key": a.dedup_key, "channel": channel, "kind": a.kind, "rule": a.rule,
+             "company_id": a.company_id, "company": a.company, "article_id": a.article_id,
+             "source_id": a.source_id, "title": a.title, "body": a.body, "status": "pending",
+             "attempts": 0, "created_at": now}
+            for a in alerts for channel in channels], on_conflict="DO NOTHING")
+
+    def _insert(self, table: str, rows: list[dict[str, Any]], on_conflict: str = "") -> int:
+        """Bulk insert through Arrow; returns how many rows went in."""
+        if not rows:
+            return 0
+        batch = pa.Table.from_pylist(rows)
+        columns = ", ".join(f'"{name}"' for name in batch.column_names)
+        self.con.register("incoming_rows", batch)
+        try:
+            conflict = f"ON CONFLICT {on_conflict}" if on_conflict else ""
+            inserted = self.con.execute(f"INSERT INTO {table} ({columns}) "
+                                        f"SELECT {columns} FROM incoming_rows {conflict} "
+                                        f"RETURNING 1").fetchall()
+        finally:
+            self.con.unregister("incoming_rows")
+        return len(inserted)
+
+    # -- what the next fetch needs to know -----------------------------------------------------
+
+    def cursors(self, source_ids: Sequence[str]) -> dict[tuple[str, str], Cursor]:
+        rows = self.con.execute("""
+            SELECT source_id, url, etag, last_modified FROM source_cursors
+            WHERE source_id IN (SELECT unnest(?::VARCHAR[]))""", [list(source_ids)]).fetchall()
+        return {(row[0], row[1]): Cursor(*row) for row in rows}
+
+    def known_urls(self, source_ids: Sequence[str]) -> set[str]:
+        """URLs already stored for these sources: their links are not fetched again."""
+        rows = self.con.execute("""
+            SELECT DISTINCT url FROM articles
+            WHERE source_id IN (SELECT unnest(?::VARCHAR[]))""", [list(source_ids)]).fetchall()
+        return {row[0] for row in rows}
+
+    def failure_streaks(self, source_ids: Sequence[str]) -> dict[str, Streak]:
+        """For each source failing now: how many cycles in a row, since which cycle."""
+        rows = self.con.execute("""
+            WITH ordered AS (
+                SELECT source_id, cycle_id, started_at,
+                       sum(CASE WHEN status = 'ok' THEN 1 ELSE 0 END) OVER (
+                           PARTITION BY source_id ORDER BY started_at DESC
+                           ROWS UNBOUNDED PRECEDING) AS successes_since
+                FROM fetch_runs WHERE source_id IN (SELECT unnest(?::VARCHAR[]))
+            )
+            SELECT source_id, count(*), arg_min(cycle_id, started_at)
+            FROM ordered WHERE successes_since = 0 GROUP BY source_id
+        """, [list(source_ids)]).fetchall()
+        return {row[0]: Streak(row[1], row[2]) for row in rows}
+
+    def source_health(self, source_ids: Sequence[str], now: datetime) -> list[SourceHealth]:
+        """One row per source: last success and error, failures in a row, recent articles."""
+        streaks = self.failure_streaks(source_ids)
+        runs = {row[0]: row[1:] for row in self.con.execute("""
+            SELECT source_id, max(started_at) FILTER (WHERE status = 'ok'),
+                   arg_max(error, started_at) FILTER (WHERE status = 'failed')
+            FROM fetch_runs WHERE source_id IN (SELECT unnest(?::VARCHAR[]))
+            GROUP BY source_id""", [list(source_ids)]).fetchall()}
+        articles = {row[0]: row[1:] for row in self.con.execute("""
+            SELECT source_id,
+                   count(*) FILTER (WHERE fetched_at >= ?::TIMESTAMPTZ - INTERVAL 1 DAY),
+                   count(*) FILTER (WHERE fetched_at >= ?::TIMESTAMPTZ - INTERVAL 7 DAY),
+                   max(fetched_at)
+            FROM articles WHERE source_id IN (SELECT unnest(?::VARCHAR[]))
+            GROUP BY source_id""", [now, now, list(source_ids)]).fetchall()}
+        out = []
+        for source_id in source_ids:
+            last_ok, last_error = runs.get(source_id, (None, None))
+            day, week, last_new = articles.get(source_id, (0, 0, None))
+            streak = streaks.get(source_id)
+            out.append(SourceHealth(source_id, last_ok, last_error,
+                                    streak.failures if streak else 0, day, week, last_new))
+        return out
+
+    # -- alerts -----------------------------------------------------------------------------------
+
+    def pending_alerts(self, channels: Sequence[str], max_attempts: int) -> list[PendingAlert]:
+        """Alerts owed on `channels`: pending, or failed with attempts left; oldest first."""
+        if not channels:
+            return []
+        rows = self.con.execute("""
+            SELECT dedup_key, channel, kind, company, title, body, attempts
+            FROM alert_deliveries
+            WHERE channel IN (SELECT unnest(?::VARCHAR[]))
+              AND (status = 'pending' OR (status = 'failed' AND attempts < ?))
+            ORDER BY created_at, rowid
+        """, [list(channels), max_attempts]).fetchall()
+        return [PendingAlert(*row) for row in rows]
+
+    def record_delivery(self, dedup_key: str, channel: str, *, ok: bool, error: str | None,
+                        now: datetime) -> None:
+        """Record one send attempt; a failure never overwrites an earlier success."""
+        self.con.execute("""
+            UPDATE alert_deliveries
+            SET attempts = attempts + 1,
+                status = CASE WHEN ? THEN 'sent' ELSE 'failed' END,
+                last_error = ?,
+                last_attempt_at = ?,
+                sent_at = CASE WHEN ? THEN ? ELSE sent_at END
+            WHERE dedup_key = ? AND channel = ? AND status <> 'sent'
+        """, [ok, error, now, ok, now, dedup_key, channel])
+
+    # -- reads --------------------------------------------------------------------------------------
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[tuple]]:
+        """Run one read statement; returns column names and rows. Writes are refused."""
+        try:
+            statements = duckdb.extract_statements(sql)
+        except duckdb.Error as exc:
+            raise WarehouseError(f"SQL error: {exc}") from None
+        for statement in statements:
+            kind = statement.type.name
+            if kind not in READ_STATEMENTS:
+                raise WarehouseError(
+                    f"refused: {kind} statements would change the warehouse; `newsmon sql` only "
+                    f"reads (the warehouse is written by `newsmon run`)")
+        try:
+            cursor = self.con.execute(sql, list(params))
+        except duckdb.Error as exc:
+            raise WarehouseError(f"SQL error: {exc}") from None
+        columns = [d[0] for d in cursor.description or []]
+        return columns, cursor.fetchall() if cursor.description else []
+
+
+_ARTICLE_SCHEMA = pa.schema([
+    ("article_id", pa.string()), ("source_id", pa.string()), ("url", pa.string()),
+    ("title", pa.string()), ("body", pa.string()), ("category", pa.string()),
+    ("origins", pa.list_(pa.struct([("name", pa.string()), ("url", pa.string())]))),
+    ("published_at", pa.timestamp("us")), ("fetched_at", pa.timestamp("us", tz="UTC")),
+    ("content_hash", pa.string()), ("cycle_id", pa.string()),
+])
+
+
+def _article_row(article: Article, cycle_id: str) -> dict[str, Any]:
+    story = article.story
+    return {"article_id": article.article_id, "source_id": article.source_id, "url": story.url,
+            "title": story.title, "body": story.body, "category": story.category,
+            "origins": [{"name": o.name, "url": o.url} for o in story.origins],
+            "published_at": story.published_at, "fetched_at": article.fetched_at,
+            "content_hash": article.content_hash, "cycle_id": cycle_id}
+
+
+def _mention_rows(articles: Sequence[Article]) -> list[dict[str, Any]]:
+    return [{"article_id": a.article_id, "company_id": m.company_id, "company": m.company,
+             "alias": m.alias, "start": m.start, "end": m.end, "sentence": m.sentence}
+            for a in articles for m in a.labels.mentions]
+
+
+def _topic_rows(articles: Sequence[Article]) -> list[dict[str, Any]]:
+    return [{"article_id": a.article_id, "topic": t.topic, "evidence": t.evidence}
+            for a in articles for t in a.labels.topics]
