@@ -23,6 +23,7 @@ from warehouse import StoreReport, default_path
 class CycleSummary:
     cycle_id: str
     results: list[FetchResult]
+    not_due: int  # enabled sources skipped because their interval has not passed
     stored: StoreReport
     delivered: DeliveryReport
     elapsed_s: float
@@ -41,11 +42,11 @@ def ingest(config_path: str | None = None, db_path: str | None = None) -> CycleS
     sources = config.enabled_sources
 
     state = load_state(warehouse_path, sources)
-    results = fetch(sources, config.base_dir, state, config.limits, config.fetch_workers)
+    results = fetch(state.due, config.base_dir, state, config.limits, config.fetch_workers)
     articles = split_and_classify(results, classifier)
     stored = store(warehouse_path, cycle_id, sources, results, articles, rules, state,
                    config.source_failures, [channel.label for channel in channels])
     delivered = deliver(warehouse_path, channels, config.max_attempts)
 
-    return CycleSummary(cycle_id, results, stored, delivered,
+    return CycleSummary(cycle_id, results, len(sources) - len(state.due), stored, delivered,
                         (datetime.now(UTC) - started).total_seconds())

@@ -11,7 +11,9 @@ def format_summary(summary: CycleSummary) -> str:
     documents = sum(len(r.documents) for r in summary.results)
     lines = [
         f"newsmon cycle {summary.cycle_id} finished in {summary.elapsed_s:.1f} s",
-        f"  sources:  {len(summary.results)} read, {len(failed)} failed; {documents} documents",
+        f"  sources:  {len(summary.results)} read, {len(failed)} failed"
+        + (f", {summary.not_due} not due yet" if summary.not_due else "")
+        + f"; {documents} documents",
         f"  articles: {stored.new_articles} new, {stored.seen_articles} already stored; "
         f"{stored.mentions} company mentions",
     ]

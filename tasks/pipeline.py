@@ -20,15 +20,18 @@ from alerts.rules import ResolvedRule, alert_intents
 from tasks.classify import Classifier
 from tasks.http import HostGate, Limits, make_client
 from tasks.records import Article
-from tasks.sources import Cursor, FetchContext, FetchResult, SourceConfig, fetch_all
+from tasks.sources import (Cursor, FetchContext, FetchResult, SourceConfig, due_sources,
+                           fetch_all)
 from tasks.split import split_document
 from warehouse import FetchRun, StoreReport, Streak, Warehouse
 
 
 @dataclass(frozen=True)
 class SourceState:
-    """What the warehouse knows that the fetch needs: cursors, stored URLs, failure streaks."""
+    """What the warehouse knows that the fetch needs: which sources are due, their cursors,
+    the URLs already stored, and their failure streaks."""
 
+    due: list[SourceConfig]
     cursors: dict[tuple[str, str], Cursor]
     known_urls: set[str]
     streaks: dict[str, Streak]
@@ -38,7 +41,8 @@ class SourceState:
 def load_state(db_path: Path, sources: Sequence[SourceConfig]) -> SourceState:
     ids = [source.id for source in sources]
     with Warehouse.open(db_path) as warehouse:
-        return SourceState(warehouse.cursors(ids), warehouse.known_urls(ids),
+        due = due_sources(sources, warehouse.last_fetched(ids), datetime.now(UTC))
+        return SourceState(due, warehouse.cursors(ids), warehouse.known_urls(ids),
                            warehouse.failure_streaks(ids))
 
 

@@ -45,6 +45,32 @@ def test_valid_config_loads(tmp_path: Path) -> None:
     assert "secret-token" not in repr(config.channels)
 
 
+def test_web_sources_validate(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, """\
+sources:
+  - id: jqzx
+    kind: rss
+    url: https://rsshub.app/jiqizhixin
+    full_text: true
+    read_timeout: 5
+    interval_minutes: 30
+  - id: site
+    kind: html
+    url: https://news.example.cn/ai/
+    link_selector: ".news-list a"
+    date_selector: ".time"
+    max_items: 5
+fetch:
+  workers: 8
+  per_host: 1
+  host_delay: 1.5
+"""), environ={})
+    rss, html = config.sources
+    assert (rss.full_text, rss.read_timeout, rss.interval_minutes) == (True, 5, 30)
+    assert (html.link_selector, html.max_items, html.obey_robots) == (".news-list a", 5, True)
+    assert (config.fetch_workers, config.limits.per_host, config.limits.host_delay) == (8, 1, 1.5)
+
+
 def test_env_channels_are_added(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, "sources:\n  - {id: a, kind: files, path: x}\n"),
                          environ={"NEWSMON_APPRISE_URLS": "json://a/, mailto://u:p@h ,"})
@@ -68,6 +94,16 @@ INVALID = [
      "missing required key 'companies'"),
     ("sources:\n  - {id: a, kind: files, path: x, enabled: maybe}\n", 2, "boolean"),
     ("- just\n- a list\n", 1, "expected a mapping"),
+    ("sources:\n  - id: f\n    kind: rss\n    url: ftp://x/feed\n", 4, "pattern"),
+    ("sources:\n  - id: f\n    kind: rss\n", 2, "missing required key 'url'"),
+    ("sources:\n  - id: f\n    kind: rss\n    url: https://x/\n    read_timeout: -1\n", 5,
+     "greater than 0"),
+    ("sources:\n  - id: h\n    kind: html\n    url: https://x/\n    path: y\n", 5,
+     "unknown key 'path'"),
+    ("sources:\n  - {id: a, kind: files, path: x}\nfetch:\n  workers: 0\n", 4,
+     "greater than or equal to 1"),
+    ("sources:\n  - {id: a, kind: files, path: x}\nalerts:\n  source_failures: many\n", 4,
+     "valid integer"),
 ]
 
 

@@ -131,7 +131,7 @@ def test_crash_after_store_is_finished_by_next_cycle(seeds_config: Path, tmp_pat
     labels = [c.label for c in build_channels(config.channels)]
     stored = store.fn(db, "crashed", config.sources, results, articles,
                       resolve_rules(config.rules, classifier.catalog),
-                      SourceState({}, set(), {}), 3, labels)
+                      SourceState(config.sources, {}, set(), {}), 3, labels)
     assert receiver.requests == []
 
     summary = ingest(config_path=str(seeds_config), db_path=str(db))
@@ -144,3 +144,41 @@ def test_default_project_config_ingests_shipped_seeds(tmp_path: Path) -> None:
     [result] = summary.results
     assert result.source_id == "seeds" and len(result.documents) == len(list(SEEDS.iterdir()))
     assert summary.stored.new_articles >= 20
+
+
+def test_web_sources_cycle_then_nothing_downloaded_again(tmp_path: Path, web,
+                                                         capfd: pytest.CaptureFixture[str]) -> None:
+    web.content_types["/feeds/gbk_undeclared.xml"] = "application/rss+xml; charset=gbk"
+    config = tmp_path / "sources.yaml"
+    config.write_text(
+        "sources:\n"
+        f"  - {{id: feed, kind: rss, url: '{web.url('/feeds/gbk_undeclared.xml')}'}}\n"
+        f"  - {{id: site, kind: html, url: '{web.url('/list.html')}', link_selector: '.news-list a'}}\n"
+        f"  - {{id: dead, kind: rss, url: '{web.url('/status/500')}'}}\n", encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    first = ingest(config_path=str(config), db_path=str(db))
+    out = capfd.readouterr().out
+    assert first.stored.new_by_source == {"feed": 3, "site": 3}
+    assert "🔔 【无问芯穹】无问芯穹完成新一轮融资，加速异构算力平台建设" in out
+    assert "🔔 【无问芯穹】无问芯穹完成新一轮融资 估值超百亿" in out
+    assert "🔔 【MiniMax】稀宇科技通过港交所聆讯" in out  # the GBK page
+
+    second = ingest(config_path=str(config), db_path=str(db))
+    downloads = {r.source_id: (r.downloads, r.not_modified, r.error) for r in second.results}
+    assert downloads["feed"] == (0, True, None) and downloads["site"] == (0, True, None)
+    assert "HTTP 500" in downloads["dead"][2]
+    assert (second.stored.new_articles, second.delivered.sent) == (0, 0)
+    with duckdb.connect(str(db), read_only=True) as con:
+        urls = {r[0] for r in con.execute(
+            "select url from articles where source_id = 'feed'").fetchall()}
+    assert "https://news.example.cn/a/1001" in urls  # tracking parameters stripped
+
+
+def test_source_interval_skips_sources_not_due(seeds_config: Path, tmp_path: Path) -> None:
+    text = seeds_config.read_text(encoding="utf-8").replace(
+        "    path: seeds/\n", "    path: seeds/\n    interval_minutes: 60\n", 1)
+    seeds_config.write_text(text, encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    ingest(config_path=str(seeds_config), db_path=str(db))
+    second = ingest(config_path=str(seeds_config), db_path=str(db))
+    assert (second.results, second.not_due) == ([], 1)

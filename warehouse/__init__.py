@@ -264,6 +264,13 @@ class Warehouse:
             WHERE source_id IN (SELECT unnest(?::VARCHAR[]))""", [list(source_ids)]).fetchall()
         return {row[0] for row in rows}
 
+    def last_fetched(self, source_ids: Sequence[str]) -> dict[str, datetime]:
+        rows = self.con.execute("""
+            SELECT source_id, max(started_at) FROM fetch_runs
+            WHERE source_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY source_id
+        """, [list(source_ids)]).fetchall()
+        return dict(rows)
+
     def failure_streaks(self, source_ids: Sequence[str]) -> dict[str, Streak]:
         """For each source failing now: how many cycles in a row, since which cycle."""
         rows = self.con.execute("""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
 from typing import Any
 
 from newsmon.errors import SourceError
@@ -39,6 +40,18 @@ def fetch_source(source: SourceConfig, context: FetchContext) -> FetchResult:
     return result
 
 
+def due_sources(sources: Sequence[SourceConfig], last_fetched: Mapping[str, datetime],
+                now: datetime) -> list[SourceConfig]:
+    """The sources whose `interval_minutes` has passed since their last fetch."""
+    due = []
+    for source in sources:
+        last = last_fetched.get(source.id)
+        if (source.interval_minutes is None or last is None
+                or now - last >= timedelta(minutes=source.interval_minutes)):
+            due.append(source)
+    return due
+
+
 def fetch_all(sources: Sequence[SourceConfig], context: FetchContext,
               workers: int = 32) -> list[FetchResult]:
     """Fetch sources concurrently on threads, so slow or hanging ones cost one timeout in
@@ -51,4 +64,4 @@ def fetch_all(sources: Sequence[SourceConfig], context: FetchContext,
 
 
 __all__ = ["KINDS", "Cursor", "FetchContext", "FetchResult", "SourceConfig", "WebSourceConfig",
-           "fetch_all", "fetch_source"]
+           "due_sources", "fetch_all", "fetch_source"]

@@ -27,6 +27,8 @@ class SourceConfig(BaseModel):
     language: str | None = None
     # Report the source as silent when it yields nothing new for this many hours.
     silent_after_hours: float = Field(default=72, gt=0)
+    # Fetch at most this often, however often cycles run (none: every cycle).
+    interval_minutes: float | None = Field(default=None, gt=0)
 
     @property
     def label(self) -> str:
