@@ -16,6 +16,10 @@ weighs on every figure alike:
 Exits 1 when the concurrent median is over 1.5x the timeout, when the second cycle downloads
 a body again, or when the failures are not exactly the hanging feeds timing out (the figures
 would then measure something else). Run from the project root: `.venv/bin/python bench/fetch.py`.
+
+The gate keeps the project's defaults (`--per-host`, `--host-delay`) and the header says how
+long its delay alone spreads the requests to one host: with few hosts and a short timeout
+that spread, not the hangs, can set the wall time.
 """
 
 from __future__ import annotations
@@ -25,8 +29,10 @@ import hashlib
 import statistics
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -56,13 +62,14 @@ class Feed:
 
 
 def plan_feeds(count: int, hosts: int, hang_ratio: float) -> list[Feed]:
-    """Feeds dealt round-robin over the hosts. Each host has the same share of hanging feeds,
-    spread out, so that no host is an outlier holding most of the hangs."""
-    feeds = []
+    """Hanging feeds spread evenly through the config order, since a hang can only start when
+    the pool reaches it; hanging and answering feeds each dealt round-robin over the hosts, so
+    every host has its share of both."""
+    feeds, dealt = [], Counter[bool]()
     for number in range(count):
-        host, position = number % hosts, number // hosts
-        hangs = int((position + 1) * hang_ratio) > int(position * hang_ratio)
-        feeds.append(Feed(number, f"127.0.0.{host + 1}", hangs))
+        hangs = int((number + 1) * hang_ratio) > int(number * hang_ratio)
+        feeds.append(Feed(number, f"127.0.0.{dealt[hangs] % hosts + 1}", hangs))
+        dealt[hangs] += 1
     return feeds
 
 
@@ -72,7 +79,7 @@ def feed_body(number: int) -> bytes:
         f"<item><title>{_TITLES[k % len(_TITLES)]}（第 {number} 号源第 {k} 条）</title>"
         f"<link>https://news.example.cn/feed{number}/item{k}.html</link>"
         f"<description>{escape(f'<p>{_TITLES[k % len(_TITLES)]}。详情见原文。</p>')}"
-        f"</description><pubDate>Mon, 03 Nov 2025 0{k}:00:00 +0800</pubDate></item>"
+        f"</description><pubDate>Mon, 03 Nov 2025 {k:02d}:00:00 +0800</pubDate></item>"
         for k in range(ENTRIES_PER_FEED))
     return ('<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
             f"<title>测试源 {number}</title><link>https://news.example.cn/feed{number}/</link>"
@@ -91,7 +98,8 @@ class FeedServers:
         self._etags = {path: '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
                        for path, body in self._bodies.items()}
         handler = self._handler()
-        self._servers = {host: _listen(host, handler) for host in dict.fromkeys(f.host for f in feeds)}
+        hosts = dict.fromkeys(feed.host for feed in feeds)
+        self._servers = {host: _listen(host, handler) for host in hosts}
 
     def url(self, feed: Feed) -> str:
         return f"http://{feed.host}:{self._servers[feed.host].server_address[1]}{feed.path}"
@@ -153,16 +161,28 @@ def _listen(host: str, handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPSe
     return server
 
 
-def run_cycle(cycle: Cycle, sources: Sequence[RssSource], limits: Limits,
-              cursors: Mapping[tuple[str, str], Cursor]) -> tuple[float, list[FetchResult]]:
-    """Wall time and results of one cycle, built as the pipeline builds it: a fresh client
-    and gate, nothing known yet but the cursors."""
+@dataclass(frozen=True)
+class Setup:
+    sources: list[RssSource]
+    hanging: set[str]  # ids of the sources whose server never answers
+    limits: Limits
+    concurrent: Cycle
+
+    @property
+    def timeout(self) -> float:
+        return self.limits.read_timeout
+
+
+def run_cycle(cycle: Cycle, setup: Setup, cursors: Mapping[tuple[str, str], Cursor]
+              ) -> tuple[float, list[FetchResult]]:
+    """Wall time and results of one cycle, set up as the pipeline sets one up: a fresh client
+    and gate, nothing known but the cursors."""
     started = time.perf_counter()
-    with make_client(limits) as client:
-        context = FetchContext(base_dir=Path.cwd(), client=client, limits=limits,
-                               gate=HostGate(limits.per_host, limits.host_delay),
+    with make_client(setup.limits) as client:
+        context = FetchContext(base_dir=Path.cwd(), client=client, limits=setup.limits,
+                               gate=HostGate(setup.limits.per_host, setup.limits.host_delay),
                                cursors=cursors, known_urls=set())
-        results = cycle(sources, context)
+        results = cycle(setup.sources, context)
     return time.perf_counter() - started, results
 
 
@@ -170,19 +190,68 @@ def sequential(sources: Sequence[RssSource], context: FetchContext) -> list[Fetc
     return [fetch_source(source, context) for source in sources]
 
 
+def concurrent_cycles(setup: Setup, repeats: int) -> tuple[float, list[FetchResult]]:
+    """Median wall time of `repeats` first cycles, and the last one's results."""
+    walls, results = [], []
+    for _ in range(repeats):
+        wall, results = run_cycle(setup.concurrent, setup, {})
+        walls.append(wall)
+    median = statistics.median(walls)
+    print(f"concurrent cycle:    median {median:.2f} s ({median / setup.timeout:.2f}x the "
+          f"timeout; target <= {TARGET_RATIO:g}x)  {runs(walls)}")
+    print(f"  last run: {describe(results, setup.hanging)}")
+    return median, results
+
+
+def second_cycle(setup: Setup, first: Sequence[FetchResult], servers: FeedServers
+                 ) -> list[FetchResult]:
+    """A cycle given the first one's cursors, as the warehouse would hand them back."""
+    cursors = {(c.source_id, c.url): c for r in first for c in r.cursors}
+    sent_before = servers.bodies_sent
+    wall, results = run_cycle(setup.concurrent, setup, cursors)
+    print(f"second cycle (unchanged feeds): {sum(r.downloads for r in results)} bodies "
+          f"downloaded again (server sent {servers.bodies_sent - sent_before}), "
+          f"{sum(r.not_modified for r in results)} answered 304, "
+          f"{sum(bool(r.error) for r in results)} failed (hang); wall {wall:.2f} s")
+    return results
+
+
+def sequential_baseline(setup: Setup, repeats: int, concurrent_median: float) -> None:
+    walls = [run_cycle(sequential, setup, {})[0] for _ in range(repeats)]
+    median = statistics.median(walls)
+    print(f"sequential baseline: median {median:.2f} s ({median / setup.timeout:.1f}x the "
+          f"timeout; the concurrent cycle is {median / concurrent_median:.1f}x faster)  "
+          f"{runs(walls)}")
+
+
+def problems(setup: Setup, median: float, first: Sequence[FetchResult],
+             second: Sequence[FetchResult]) -> list[str]:
+    found = []
+    if median > TARGET_RATIO * setup.timeout:
+        found.append(f"concurrent median {median:.2f} s is over "
+                     f"{TARGET_RATIO * setup.timeout:g} s")
+    if again := sum(r.downloads for r in second):
+        found.append(f"the second cycle downloaded {again} bodies again")
+    if not all(failures_are_the_hangs(results, setup.hanging) for results in (first, second)):
+        found.append("the failed sources are not exactly the hanging feeds timing out")
+    return found
+
+
 def failures_are_the_hangs(results: Sequence[FetchResult], hanging: set[str]) -> bool:
-    failed = {r.source_id for r in results if r.error}
-    return failed == hanging and all("read timeout" in (r.error or "") for r in results
-                                     if r.error)
+    failed = [r for r in results if r.error]
+    return ({r.source_id for r in failed} == hanging
+            and all("read timeout" in (r.error or "") for r in failed))
 
 
-def describe_failures(results: Sequence[FetchResult], hanging: set[str]) -> str:
+def describe(results: Sequence[FetchResult], hanging: set[str]) -> str:
     failed = [r for r in results if r.error]
     timeouts = sum("read timeout" in (r.error or "") for r in failed)
     of_hanging = sum(r.source_id in hanging for r in failed)
     example = f"; e.g. {failed[0].error!r}" if failed else ""
-    return (f"{len(failed)} sources failed, {of_hanging} of them hanging feeds, "
-            f"{timeouts} errors say \"read timeout\"{example}")
+    return (f"{sum(len(r.documents) for r in results)} documents from "
+            f"{len(results) - len(failed)} feeds; {len(failed)} sources failed, "
+            f"{of_hanging} of them hanging feeds, {timeouts} errors say \"read timeout\""
+            f"{example}")
 
 
 def runs(times: Sequence[float]) -> str:
@@ -191,19 +260,21 @@ def runs(times: Sequence[float]) -> str:
 
 def parse_args() -> argparse.Namespace:
     defaults = Limits()
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--feeds", type=int, default=200)
     parser.add_argument("--hang-ratio", type=float, default=0.1)
     parser.add_argument("--timeout", type=float, default=2.0, help="per-source read timeout, s")
     parser.add_argument("--repeats", type=int, default=3, help="concurrent cycles")
     parser.add_argument("--baseline-repeats", type=int, default=1, help="sequential cycles")
     parser.add_argument("--workers", type=int, default=32)
-    parser.add_argument("--hosts", type=int, default=10, help="loopback addresses, <= 254")
-    parser.add_argument("--per-host", type=int, default=defaults.per_host)
-    parser.add_argument("--host-delay", type=float, default=defaults.host_delay)
+    parser.add_argument("--hosts", type=int, default=10, help="loopback addresses, 1 to 254")
+    parser.add_argument("--per-host", type=int, default=defaults.per_host,
+                        help="the HostGate's requests at once to one host")
+    parser.add_argument("--host-delay", type=float, default=defaults.host_delay,
+                        help="the HostGate's seconds between two requests to one host")
     args = parser.parse_args()
     if not 1 <= args.hosts <= 254 or args.repeats < 1 or args.baseline_repeats < 1:
-        parser.error("--hosts must be 1..254, the repeats at least 1")
+        parser.error("--hosts must be 1 to 254, and the repeats at least 1")
     return args
 
 
@@ -213,62 +284,28 @@ def main() -> int:
     servers = FeedServers(feeds)
     servers.start()
     try:
-        return bench(args, feeds, servers)
+        sources = [RssSource(id=f"f{feed.number:03d}", kind="rss", url=servers.url(feed),
+                             read_timeout=args.timeout, connect_timeout=1) for feed in feeds]
+        # The client gets the sources' timeouts too, so the figures hold whichever of the
+        # two http_get ends up applying.
+        limits = Limits(connect_timeout=1, read_timeout=args.timeout, per_host=args.per_host,
+                        host_delay=args.host_delay)
+        setup = Setup(sources, {s.id for s, f in zip(sources, feeds) if f.hangs}, limits,
+                      partial(fetch_all, workers=args.workers))
+        most = max(Counter(feed.host for feed in feeds).values())
+        print(f"fetch bench: {len(feeds)} feeds ({len(setup.hanging)} hang), per-source read "
+              f"timeout {args.timeout:g} s, {args.workers} workers, {args.hosts} hosts "
+              f"(127.0.0.1-{args.hosts}, up to {most} feeds each; real HostGate: "
+              f"{args.per_host} per host, {args.host_delay:g} s apart, so starts on one host "
+              f"spread over >= {(most - 1) * args.host_delay:.1f} s), repeats {args.repeats}")
+        median, first = concurrent_cycles(setup, args.repeats)
+        second = second_cycle(setup, first, servers)
+        sequential_baseline(setup, args.baseline_repeats, median)
     finally:
         servers.stop()
-
-
-def bench(args: argparse.Namespace, feeds: Sequence[Feed], servers: FeedServers) -> int:
-    sources = [RssSource(id=f"f{feed.number:03d}", kind="rss", url=servers.url(feed),
-                         read_timeout=args.timeout, connect_timeout=1) for feed in feeds]
-    hanging = {source.id for source, feed in zip(sources, feeds) if feed.hangs}
-    # The client gets the sources' timeouts too, so the figures hold whichever of the two
-    # http_get ends up applying.
-    limits = Limits(connect_timeout=1, read_timeout=args.timeout, per_host=args.per_host,
-                    host_delay=args.host_delay)
-    timeout, target = args.timeout, TARGET_RATIO * args.timeout
-    per_host = -(-len(feeds) // args.hosts)
-    print(f"fetch bench: {len(feeds)} feeds ({len(hanging)} hang), per-source read timeout "
-          f"{timeout:g} s, {args.workers} workers, {args.hosts} hosts (127.0.0.1-127.0.0.{args.hosts}, "
-          f"up to {per_host} feeds each; real HostGate: {args.per_host} per host, "
-          f"{args.host_delay:g} s apart), repeats {args.repeats}")
-
-    def concurrent(batch: Sequence[RssSource], context: FetchContext) -> list[FetchResult]:
-        return fetch_all(batch, context, args.workers)
-
-    walls, first = [], []
-    for _ in range(args.repeats):
-        wall, first = run_cycle(concurrent, sources, limits, {})
-        walls.append(wall)
-    median = statistics.median(walls)
-    print(f"concurrent cycle:    median {median:.2f} s ({median / timeout:.2f}x the timeout; "
-          f"target <= {TARGET_RATIO:g}x)  {runs(walls)}")
-    print(f"  last run: {describe_failures(first, hanging)}")
-
-    cursors = {(c.source_id, c.url): c for r in first for c in r.cursors}
-    sent_before = servers.bodies_sent
-    second_wall, second = run_cycle(concurrent, sources, limits, cursors)
-    again = sum(r.downloads for r in second)
-    print(f"second cycle (unchanged feeds): {again} bodies downloaded again "
-          f"(server sent {servers.bodies_sent - sent_before}), "
-          f"{sum(r.not_modified for r in second)} answered 304, "
-          f"{sum(bool(r.error) for r in second)} failed (hang); wall {second_wall:.2f} s")
-
-    baseline = [run_cycle(sequential, sources, limits, {})[0]
-                for _ in range(args.baseline_repeats)]
-    base_median = statistics.median(baseline)
-    print(f"sequential baseline: median {base_median:.2f} s ({base_median / timeout:.1f}x the "
-          f"timeout; the concurrent cycle is {base_median / median:.1f}x faster)  {runs(baseline)}")
-
-    problems = []
-    if median > target:
-        problems.append(f"concurrent median {median:.2f} s is over {target:g} s")
-    if again:
-        problems.append(f"the second cycle downloaded {again} bodies again")
-    if not (failures_are_the_hangs(first, hanging) and failures_are_the_hangs(second, hanging)):
-        problems.append("the failed sources are not exactly the hanging feeds timing out")
-    print("result: " + ("FAIL: " + "; ".join(problems) if problems else "PASS"))
-    return 1 if problems else 0
+    found = problems(setup, median, first, second)
+    print("result: " + ("FAIL: " + "; ".join(found) if found else "PASS"))
+    return 1 if found else 0
 
 
 if __name__ == "__main__":

@@ -208,5 +208,90 @@ def sources_export(obj: dict) -> None:
         raise click.ClickException(str(exc)) from None
 
 
+@main.group()
+def catalog() -> None:
+    """The company catalog: validate extensions, find new aliases in text."""
+
+
+def _catalog_files(files: tuple[str, ...], sources: str | None) -> list[Path]:
+    from newsmon.config import config_path, load_config
+
+    if files:
+        return [Path(f).resolve() for f in files]
+    return load_config(sources).catalog_files if sources or config_path().exists() else []
+
+
+@catalog.command("check")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False), metavar="[FILE]...")
+@click.option("--sources", "sources", type=click.Path(dir_okay=False),
+              help="Config file whose `catalog:` files to check when no FILE is given.")
+def catalog_check(files: tuple[str, ...], sources: str | None) -> None:
+    """Validate the shipped catalog merged with FILE... and list every problem with its line."""
+    from tasks.classify.catalog import check_catalog
+
+    try:
+        extra = _catalog_files(files, sources)
+        merged, problems = check_catalog(extra)
+    except NewsmonError as exc:
+        raise click.ClickException(str(exc)) from None
+    for problem in problems:
+        click.echo(f"✗ {problem}")
+    aliases = merged.aliases
+    products = sum(a.is_product for a in aliases)
+    click.echo(f"{len(merged.companies)} companies, {len(aliases) - products} aliases, "
+               f"{products} products from {1 + len(extra)} files: "
+               + (f"{len(problems)} problems" if problems else "ok"))
+    if problems:
+        sys.exit(1)
+
+
+@catalog.command("suggest")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False),
+                metavar="FILE...")
+@click.option("--sources", "sources", type=click.Path(dir_okay=False),
+              help="Config file whose catalog extensions count as known.")
+def catalog_suggest(files: tuple[str, ...], sources: str | None) -> None:
+    """Propose aliases that FILE... introduces (以下简称X, X（英文名 Y）, 旗下 X), as catalog
+    YAML to review and paste into your own catalog file."""
+    from newsmon.suggestions import suggest_in_files
+
+    try:
+        click.echo(suggest_in_files([Path(f) for f in files], _catalog_files((), sources)),
+                   nl=False)
+    except NewsmonError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command("eval")
+@click.option("--labelled", type=click.Path(exists=True, dir_okay=False),
+              default=str(PROJECT_DIR / "tests" / "data" / "labelled.yaml"), show_default=True,
+              help="Labelled cases (YAML).")
+@click.option("--seeds", type=click.Path(exists=True, file_okay=False),
+              default=str(PROJECT_DIR / "seeds"), show_default=True,
+              help="Folder of the documents that seed cases refer to.")
+@click.option("--errors", "show_errors", is_flag=True, help="List every case the classifier got wrong.")
+def evaluate_command(labelled: str, seeds: str, show_errors: bool) -> None:
+    """Per-company precision and recall of the classifier on a labelled set."""
+    from newsmon.tables import format_table
+    from tasks.classify import Classifier
+    from tasks.classify.evaluate import evaluate
+
+    try:
+        result = evaluate(Classifier.load(), Path(labelled), Path(seeds))
+    except NewsmonError as exc:
+        raise click.ClickException(str(exc)) from None
+    rows = sorted(result.by_company.items(), key=lambda kv: (-(kv[1].tp + kv[1].fn), kv[0]))
+    click.echo(format_table(["company", "expected", "tp", "fp", "fn", "precision", "recall"],
+                            [(c, s.tp + s.fn, s.tp, s.fp, s.fn, f"{s.precision:.3f}",
+                              f"{s.recall:.3f}") for c, s in rows]))
+    total = result.companies
+    click.echo(f"\n{result.cases} cases; companies: precision {total.precision:.3f}, "
+               f"recall {total.recall:.3f} (tp {total.tp}, fp {total.fp}, fn {total.fn}); "
+               f"topics recall {result.topics.recall:.3f}; events recall {result.events.recall:.3f}")
+    if show_errors:
+        for case_id, missed, extra in result.errors:
+            click.echo(f"  {case_id}: missed {missed or '-'}, extra {extra or '-'}")
+
+
 if __name__ == "__main__":
     sys.exit(main())

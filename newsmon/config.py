@@ -11,7 +11,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
@@ -25,13 +25,15 @@ _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 class AlertRule(BaseModel):
-    """Alert when an article mentions one of `companies` (ids, names or aliases) and, when
-    `topics` is set, carries one of those topics too."""
+    """Alert when an article mentions one of `companies` (ids, names or aliases), at least as
+    prominently as `min_salience`, and, when `topics` is set, carries one of those topics."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
     companies: tuple[str, ...] = Field(min_length=1)
     topics: tuple[str, ...] = ()
+    # Skip articles that name the company less prominently than this.
+    min_salience: Literal["passing", "frequent", "lead", "title"] = "passing"
 
 
 class _AlertsSection(BaseModel):

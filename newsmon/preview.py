@@ -28,14 +28,14 @@ def classify_bytes(data: bytes, name: str, config: str | None = None,
                         fetched_at=datetime.now(UTC), media_type=media_type(Path(name)))
     out = []
     for story in split_document(document):
-        labels, decisions = classifier.explain(story.text)
+        labels, decisions = classifier.explain(story.text, title_length=len(story.title))
         item: dict[str, Any] = {
             "title": story.title,
             "companies": labels.companies,
             "company_ids": labels.company_ids,
             "topics": [t.topic for t in labels.topics],
             "mentions": [{"company_id": m.company_id, "alias": m.alias, "start": m.start,
-                          "end": m.end} for m in labels.mentions],
+                          "end": m.end, "salience": m.salience} for m in labels.mentions],
         }
         if explain:
             item["explain"] = [

@@ -18,6 +18,7 @@ from alerts.deliver import DeliveryReport, deliver_pending
 from alerts.health import health_intents
 from alerts.rules import ResolvedRule, alert_intents
 from tasks.classify import Classifier
+from tasks.dedup import assign_stories
 from tasks.http import HostGate, Limits, make_client
 from tasks.records import Article
 from tasks.sources import (Cursor, FetchContext, FetchResult, SourceConfig, due_sources,
@@ -71,12 +72,14 @@ def store(db_path: Path, cycle_id: str, sources: Sequence[SourceConfig],
     """Write the cycle in one transaction: runs, articles, cursors and the alerts they owe.
     Retried because a reader may hold the warehouse for a moment."""
     runs = [fetch_run(result, articles) for result in results]
-    owed = alert_intents(articles, rules) + health_intents(
-        results, state.streaks, {s.id: s for s in sources}, failure_threshold, cycle_id)
     cursors = [cursor for result in results for cursor in result.cursors]
     with Warehouse.open(db_path) as warehouse:
+        stories, signatures = assign_stories(articles, warehouse.recent_signatures())
+        owed = alert_intents(articles, rules, stories) + health_intents(
+            results, state.streaks, {s.id: s for s in sources}, failure_threshold, cycle_id)
         return warehouse.store_cycle(cycle_id, runs, articles, owed, channels,
-                                     now=datetime.now(UTC), cursors=cursors)
+                                     now=datetime.now(UTC), cursors=cursors, stories=stories,
+                                     signatures=signatures)
 
 
 @task(name="deliver", cache_policy=NO_CACHE)
@@ -91,8 +94,8 @@ def classify_results(results: Sequence[FetchResult], classifier: Classifier) -> 
     for result in results:
         for document in result.documents:
             for story in split_document(document):
-                articles.append(Article(result.source_id, story, classifier.classify(story.text),
-                                        document.fetched_at))
+                labels = classifier.classify(story.text, title_length=len(story.title))
+                articles.append(Article(result.source_id, story, labels, document.fetched_at))
     return articles
 
 

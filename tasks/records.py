@@ -48,6 +48,9 @@ class Story:
         return f"{self.title}\n\n{self.body}" if self.body else self.title
 
 
+SALIENCE = ("passing", "frequent", "lead", "title")  # weakest to strongest
+
+
 @dataclass(frozen=True)
 class Mention:
     company_id: str
@@ -56,6 +59,9 @@ class Mention:
     start: int
     end: int
     sentence: str
+    # How central the company is to the text (the same for all its mentions): named in the
+    # title, in the lead, several times, or in passing.
+    salience: str = "passing"
 
 
 @dataclass(frozen=True)
@@ -65,11 +71,25 @@ class TopicLabel:
 
 
 @dataclass(frozen=True)
+class Event:
+    """A business event read from one sentence: funding, ipo, launch, partnership, policy,
+    executive_change."""
+
+    type: str
+    company_id: str
+    company: str
+    evidence: str
+    confidence: float
+    details: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Labels:
     """What `classify` found in one text, with the evidence for each label."""
 
     mentions: tuple[Mention, ...] = ()
     topics: tuple[TopicLabel, ...] = ()
+    events: tuple[Event, ...] = ()
 
     @property
     def company_ids(self) -> list[str]:

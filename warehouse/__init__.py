@@ -5,9 +5,10 @@ Writes happen in one transaction per cycle and go through Arrow tables, never ro
 
 from __future__ import annotations
 
+import json
 import os
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from newsmon.errors import WarehouseError
+from tasks.dedup import Signed
 from tasks.records import Article
 from tasks.sources.base import Cursor
 
@@ -166,15 +169,22 @@ class Warehouse:
 
     def store_cycle(self, cycle_id: str, runs: Sequence[FetchRun], articles: Sequence[Article],
                     alerts: Sequence[AlertIntent], channels: Sequence[str],
-                    now: datetime, cursors: Sequence[Cursor] = ()) -> StoreReport:
+                    now: datetime, cursors: Sequence[Cursor] = (),
+                    stories: Mapping[str, str] | None = None,
+                    signatures: Sequence[Signed] = ()) -> StoreReport:
         """Store a cycle atomically: its fetch runs, the articles not stored before (same URL or
         same content means stored), their mentions and topics, and the alerts they trigger,
         one row per channel, as `pending`. Running it again with the same input changes nothing."""
         with self.transaction():
-            new_articles = self._insert_new_articles(cycle_id, articles)
+            new_articles = self._insert_new_articles(cycle_id, articles, stories or {})
             new = {a.article_id for a in new_articles}
             self._insert("entity_mentions", _mention_rows(new_articles))
             self._insert("article_topics", _topic_rows(new_articles))
+            self._insert("article_events", _event_rows(new_articles))
+            self._insert("article_signatures", [
+                {"article_id": s.article_id, "story_id": s.story_id,
+                 "signature": s.signature.tolist(), "fetched_at": now}
+                for s in signatures if s.article_id in new], on_conflict="DO NOTHING")
             owed = [a for a in alerts if a.article_id is None or a.article_id in new]
             queued = self._queue_alerts(owed, channels, now)
             new_by_source: dict[str, int] = {}
@@ -197,7 +207,8 @@ class Warehouse:
                            queued,
                            dict(Counter(c for a in new_articles for c in a.labels.companies)))
 
-    def _insert_new_articles(self, cycle_id: str, articles: Sequence[Article]) -> list[Article]:
+    def _insert_new_articles(self, cycle_id: str, articles: Sequence[Article],
+                             stories: Mapping[str, str]) -> list[Article]:
         unique: dict[str, Article] = {}
         seen_keys: set[str] = set()
         for article in articles:  # first of any duplicates within the batch wins
@@ -207,8 +218,9 @@ class Warehouse:
                 seen_keys |= keys
         if not unique:
             return []
-        batch = pa.Table.from_pylist([_article_row(a, cycle_id) for a in unique.values()],
-                                     schema=_ARTICLE_SCHEMA)
+        batch = pa.Table.from_pylist(
+            [_article_row(a, cycle_id, stories.get(a.article_id, a.article_id))
+             for a in unique.values()], schema=_ARTICLE_SCHEMA)
         self.con.register("incoming_articles", batch)
         try:
             new = {row[0] for row in self.con.execute("""
@@ -263,6 +275,14 @@ class Warehouse:
             SELECT DISTINCT url FROM articles
             WHERE source_id IN (SELECT unnest(?::VARCHAR[]))""", [list(source_ids)]).fetchall()
         return {row[0] for row in rows}
+
+    def recent_signatures(self, days: int = 14) -> list[Signed]:
+        """Signatures of articles fetched in the last `days`: what a new article may repeat."""
+        rows = self.con.execute("""
+            SELECT article_id, story_id, signature FROM article_signatures
+            WHERE fetched_at >= now() - to_days(?) ORDER BY fetched_at
+        """, [days]).fetchall()
+        return [Signed(row[0], row[1], np.array(row[2], dtype=np.uint32)) for row in rows]
 
     def last_fetched(self, source_ids: Sequence[str]) -> dict[str, datetime]:
         rows = self.con.execute("""
@@ -365,23 +385,31 @@ _ARTICLE_SCHEMA = pa.schema([
     ("title", pa.string()), ("body", pa.string()), ("category", pa.string()),
     ("origins", pa.list_(pa.struct([("name", pa.string()), ("url", pa.string())]))),
     ("published_at", pa.timestamp("us")), ("fetched_at", pa.timestamp("us", tz="UTC")),
-    ("content_hash", pa.string()), ("cycle_id", pa.string()),
+    ("content_hash", pa.string()), ("story_id", pa.string()), ("cycle_id", pa.string()),
 ])
 
 
-def _article_row(article: Article, cycle_id: str) -> dict[str, Any]:
+def _article_row(article: Article, cycle_id: str, story_id: str) -> dict[str, Any]:
     story = article.story
     return {"article_id": article.article_id, "source_id": article.source_id, "url": story.url,
             "title": story.title, "body": story.body, "category": story.category,
             "origins": [{"name": o.name, "url": o.url} for o in story.origins],
             "published_at": story.published_at, "fetched_at": article.fetched_at,
-            "content_hash": article.content_hash, "cycle_id": cycle_id}
+            "content_hash": article.content_hash, "story_id": story_id, "cycle_id": cycle_id}
 
 
 def _mention_rows(articles: Sequence[Article]) -> list[dict[str, Any]]:
     return [{"article_id": a.article_id, "company_id": m.company_id, "company": m.company,
-             "alias": m.alias, "start": m.start, "end": m.end, "sentence": m.sentence}
+             "alias": m.alias, "start": m.start, "end": m.end, "sentence": m.sentence,
+             "salience": m.salience}
             for a in articles for m in a.labels.mentions]
+
+
+def _event_rows(articles: Sequence[Article]) -> list[dict[str, Any]]:
+    return [{"article_id": a.article_id, "type": e.type, "company_id": e.company_id,
+             "company": e.company, "details": json.dumps(e.details, ensure_ascii=False),
+             "evidence": e.evidence, "confidence": e.confidence}
+            for a in articles for e in a.labels.events]
 
 
 def _topic_rows(articles: Sequence[Article]) -> list[dict[str, Any]]:

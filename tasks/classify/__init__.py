@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tasks.classify.catalog import Alias, Catalog, Topic, load_catalog, load_topics
-from tasks.classify.matcher import KEEP_CASE, Hit, PhraseMatcher, longest_non_overlapping, normalize
+from tasks.classify.events import extract_events
+from tasks.classify.matcher import (KEEP_CASE, Hit, PhraseMatcher, longest_non_overlapping,
+                                    normalize, spellings)
+from tasks.classify.script import looks_traditional, to_simplified
 from tasks.records import Labels, Mention, TopicLabel
 from tasks.split.text import sentence_around
 
@@ -29,7 +32,10 @@ class Classifier:
     def __init__(self, catalog: Catalog, topics: list[Topic]) -> None:
         self.catalog = catalog
         self.topics = topics
-        self._aliases: PhraseMatcher[Alias] = PhraseMatcher((a.text, a) for a in catalog.aliases)
+        self._aliases: PhraseMatcher[Alias] = PhraseMatcher(
+            (phrase, alias) for alias in catalog.aliases for phrase in spellings(alias.text))
+        self._never_subject = frozenset(
+            c.id for c in catalog.companies.values() if c.sector in ("exchange", "media"))
         self._keywords: PhraseMatcher[Topic] = PhraseMatcher(
             (keyword, topic) for topic in topics for keyword in topic.keywords)
 
@@ -37,33 +43,48 @@ class Classifier:
     def load(cls, extra_catalogs: list[Path] | tuple[Path, ...] = ()) -> Classifier:
         return cls(load_catalog(extra_catalogs), load_topics())
 
-    def classify(self, text: str) -> Labels:
-        labels, _ = self.explain(text)
+    def classify(self, text: str, title_length: int = 0) -> Labels:
+        """Labels for `text`; its first `title_length` characters are the title."""
+        labels, _ = self.explain(text, title_length)
         return labels
 
-    def explain(self, text: str) -> tuple[Labels, list[Decision]]:
+    def explain(self, text: str, title_length: int = 0) -> tuple[Labels, list[Decision]]:
         """Labels for `text`, plus every alias decision taken on the way."""
         normalized = normalize(text)
+        # Traditional text is matched twice: as written (for 繁體 aliases) and converted to
+        # simplified; both have the same offsets.
+        views = [normalized]
+        if looks_traditional(text):
+            views.append(to_simplified(normalized))
         decisions: list[Decision] = []
         accepted: list[Hit[Alias]] = []
-        for hit in self._aliases.find(normalized):
-            alias, reason = self._accept(text, normalized, hit)
+        seen: set[tuple[int, int]] = set()
+        for view, hit in ((v, h) for v in views for h in self._aliases.find(v)):
+            if (hit.start, hit.end) in seen:
+                continue
+            alias, reason = self._accept(text, views, hit)
             if alias is None:
                 for _, candidate in hit.payload:
                     decisions.append(Decision(candidate.text, candidate.company_id, hit.start,
                                               hit.end, False, reason))
                 continue
+            seen.add((hit.start, hit.end))
             accepted.append(Hit(hit.start, hit.end, alias))
             decisions.append(Decision(alias.text, alias.company_id, hit.start, hit.end, True,
                                       reason))
+        chosen = longest_non_overlapping(accepted)
+        salience = _salience(chosen, title_length)
         mentions = []
-        for hit in longest_non_overlapping(accepted):
+        for hit in chosen:
             company = self.catalog.companies[hit.payload.company_id]
             mentions.append(Mention(company.id, company.name, text[hit.start:hit.end], hit.start,
-                                    hit.end, sentence_around(text, hit.start, hit.end)))
-        return Labels(tuple(mentions), tuple(self._topics(text, normalized))), decisions
+                                    hit.end, sentence_around(text, hit.start, hit.end),
+                                    salience[company.id]))
+        events = extract_events(text, mentions, self._never_subject)
+        return Labels(tuple(mentions), tuple(self._topics(text, views[-1])),
+                      tuple(events)), decisions
 
-    def _accept(self, text: str, normalized: str,
+    def _accept(self, text: str, views: list[str],
                 hit: Hit[list[tuple[str, Alias]]]) -> tuple[Alias | None, str]:
         reason = "no alias rule matched"
         for phrase, alias in hit.payload:
@@ -71,8 +92,9 @@ class Classifier:
                 reason = f"{phrase!r} is case-sensitive"
                 continue
             # The window includes the alias, so a rule may name a longer phrase around it
-            # (文心雕龙 for 文心, 小米粥 for 小米).
-            context = normalized[max(0, hit.start - alias.window):hit.end + alias.window]
+            # (文心雕龙 for 文心, 小米粥 for 小米); in traditional text, both scripts count.
+            lo, hi = max(0, hit.start - alias.window), hit.end + alias.window
+            context = "\x00".join(view[lo:hi] for view in views)
             rejected = [w for w in alias.reject_near if normalize(w) in context]
             if rejected:
                 reason = f"{phrase!r} rejected: {rejected[0]!r} within {alias.window} chars"
@@ -98,6 +120,27 @@ class Classifier:
                 labels.append(TopicLabel(topic.id, f"{keyword}: "
                                          f"{sentence_around(text, first.start, first.end, 120)}"))
         return labels
+
+
+# The lead: the first characters of the body, where a news story says who it is about.
+LEAD_LENGTH = 150
+
+
+def _salience(hits: list[Hit[Alias]], title_length: int) -> dict[str, str]:
+    by_company: dict[str, list[int]] = {}
+    for hit in hits:
+        by_company.setdefault(hit.payload.company_id, []).append(hit.start)
+    levels = {}
+    for company_id, starts in by_company.items():
+        if title_length and min(starts) < title_length:
+            levels[company_id] = "title"
+        elif min(starts) < title_length + LEAD_LENGTH:
+            levels[company_id] = "lead"
+        elif len(starts) >= 3:
+            levels[company_id] = "frequent"
+        else:
+            levels[company_id] = "passing"
+    return levels
 
 
 __all__ = ["Classifier", "Decision"]

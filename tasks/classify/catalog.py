@@ -22,7 +22,7 @@ SHIPPED_TOPICS = Path(__file__).with_name("topics.yaml")
 
 class _AliasEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    alias: str = Field(min_length=1)
+    alias: str  # an empty one is reported with its line when the catalog is built
     case_sensitive: bool | None = None
     require_near: list[str] = []
     reject_near: list[str] = []
@@ -117,53 +117,81 @@ def default_case_sensitive(alias: str) -> bool:
 
 
 def load_catalog(extra: list[Path] | tuple[Path, ...] = ()) -> Catalog:
-    """The shipped catalog merged with the user's files, validated as a whole."""
+    """The shipped catalog merged with the user's files, validated as a whole. Raises the first
+    problem found; `check_catalog` lists them all."""
+    catalog, problems = _load(extra)
+    if problems:
+        raise problems[0]
+    return catalog
+
+
+def check_catalog(extra: list[Path] | tuple[Path, ...] = ()) -> tuple[Catalog, list[ConfigError]]:
+    """The merged catalog and every problem in it, each naming its file and line. Entries with
+    a problem are left out of the catalog returned."""
+    return _load(extra)
+
+
+def _load(extra: list[Path] | tuple[Path, ...]) -> tuple[Catalog, list[ConfigError]]:
+    problems: list[ConfigError] = []
     entries: dict[str, dict[str, Any]] = {}
     for path in [SHIPPED_COMPANIES, *extra]:
-        located = load_located(path)
-        parsed = _validate(located, _CompaniesFile)
+        try:
+            located = load_located(path)
+            parsed = _CompaniesFile.model_validate(located.data)
+        except ConfigError as exc:
+            problems.append(exc)
+            continue
+        except ValidationError as exc:
+            problems += [located.error(e["msg"], tuple(e["loc"])) for e in exc.errors()]
+            continue
         for index, entry in enumerate(parsed.companies):
             merged = entries.setdefault(entry.id, {"aliases": [], "products": []})
             for key in ("name", "name_en", "sector", "parent"):
                 if getattr(entry, key) is not None:
                     merged[key] = getattr(entry, key)
-            line = located.line_of(("companies", index))
             for kind in ("aliases", "products"):
                 for item in getattr(entry, kind):
-                    merged[kind].append((item, f"{path}:{line}", located, index))
+                    merged[kind].append((item, located, index))
             merged.setdefault("origin", (located, index))
-    return _build(entries)
+    return _build(entries, problems), problems
 
 
-def _build(entries: dict[str, dict[str, Any]]) -> Catalog:
+def _build(entries: dict[str, dict[str, Any]], problems: list[ConfigError]) -> Catalog:
     owners: dict[str, str] = {}
     companies: dict[str, Company] = {}
     for company_id, merged in entries.items():
         located, index = merged["origin"]
-        if not merged.get("name"):
-            raise located.error(f"company {company_id!r} has no name", ("companies", index))
+        name = (merged.get("name") or "").strip()
+        if not name:
+            problems.append(located.error(f"company {company_id!r} has no name",
+                                          ("companies", index)))
+            continue
         parent = merged.get("parent")
         if parent and parent not in entries:
-            raise located.error(f"parent {parent!r} is not a company id",
-                                ("companies", index, "parent"))
-        aliases = []
-        items = [(item, (loc, idx), False) for item, _, loc, idx in merged["aliases"]]
-        items += [(item, (loc, idx), True) for item, _, loc, idx in merged["products"]]
+            problems.append(located.error(f"parent {parent!r} is not a company id",
+                                          ("companies", index, "parent")))
+            parent = None
+        items = [(item, loc, idx, False) for item, loc, idx in merged["aliases"]]
+        items += [(item, loc, idx, True) for item, loc, idx in merged["products"]]
         # The display name matches too, as a plain alias unless an entry gives it rules.
-        explicit = {(i.alias if isinstance(i, _AliasEntry) else i).strip() for i, _, _ in items}
-        if merged["name"] not in explicit:
-            items.insert(0, (merged["name"], merged["origin"], False))
-        for item, (loc, idx), is_product in items:
+        explicit = {(i.alias if isinstance(i, _AliasEntry) else i).strip() for i, *_ in items}
+        if name not in explicit:
+            items.insert(0, (name, located, index, False))
+        aliases: list[Alias] = []
+        for item, loc, idx, is_product in items:
             alias = _alias(item, company_id, is_product, loc, idx)
-            key = alias.text.casefold()
-            owner = owners.setdefault(key, company_id)
+            if not alias.text:
+                problems.append(loc.error(f"empty alias in {company_id!r}", ("companies", idx)))
+                continue
+            owner = owners.setdefault(alias.text.casefold(), company_id)
             if owner != company_id:
-                raise loc.error(f"alias {alias.text!r} of {company_id!r} is already an alias of "
-                                f"{owner!r}; an alias must name one company",
-                                ("companies", idx))
+                problems.append(loc.error(
+                    f"alias {alias.text!r} of {company_id!r} is already an alias of {owner!r}; "
+                    f"an alias must name one company", ("companies", idx)))
+                continue
             if all(a.text != alias.text for a in aliases):
                 aliases.append(alias)
-        companies[company_id] = Company(company_id, merged["name"], merged.get("name_en"),
+        companies[company_id] = Company(company_id, name, merged.get("name_en"),
                                         merged.get("sector"), parent, tuple(aliases))
     return Catalog(companies)
 
@@ -172,8 +200,6 @@ def _alias(item: str | _AliasEntry, company_id: str, is_product: bool, located: 
            index: int) -> Alias:
     entry = item if isinstance(item, _AliasEntry) else _AliasEntry(alias=item)
     text = entry.alias.strip()
-    if not text:
-        raise located.error("empty alias", ("companies", index))
     case = entry.case_sensitive
     return Alias(text=text, company_id=company_id, is_product=is_product,
                  case_sensitive=default_case_sensitive(text) if case is None else case,

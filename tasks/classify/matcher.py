@@ -6,6 +6,7 @@ space, ASCII lower case), so every offset found is an offset into the original t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -25,6 +26,16 @@ KEEP_CASE = str.maketrans({**{chr(full): chr(ascii_) for ascii_, full in _FOLD.i
 def normalize(text: str) -> str:
     """Same-length form for matching: full-width to ASCII, ASCII letters lower-cased."""
     return text.translate(NORMALIZE)
+
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def spellings(alias: str) -> list[str]:
+    """An alias and the ways it is also written: CamelCase brands split by a space
+    ("Mini Max", "Deep Seek"), as writers and OCR often do."""
+    spaced = _CAMEL.sub(" ", alias)
+    return [alias] if spaced == alias or " " in alias else [alias, spaced]
 
 
 def _is_word_char(ch: str) -> bool:

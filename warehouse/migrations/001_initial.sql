@@ -11,7 +11,16 @@ CREATE TABLE articles (
     published_at  TIMESTAMP,
     fetched_at    TIMESTAMPTZ NOT NULL,
     content_hash  VARCHAR NOT NULL,
+    story_id      VARCHAR NOT NULL,      -- shared by near-duplicate articles of one story
     cycle_id      VARCHAR NOT NULL
+);
+
+-- MinHash signatures, so later cycles can tell a re-posted story from a new one.
+CREATE TABLE article_signatures (
+    article_id  VARCHAR PRIMARY KEY,
+    story_id    VARCHAR NOT NULL,
+    signature   UINTEGER[] NOT NULL,
+    fetched_at  TIMESTAMPTZ NOT NULL
 );
 
 -- Offsets are character offsets into title || '\n\n' || body.
@@ -23,6 +32,7 @@ CREATE TABLE entity_mentions (
     "start"     INTEGER NOT NULL,
     "end"       INTEGER NOT NULL,
     sentence    VARCHAR NOT NULL,
+    salience    VARCHAR NOT NULL,        -- title | lead | frequent | passing
     PRIMARY KEY (article_id, "start")
 );
 
@@ -31,6 +41,19 @@ CREATE TABLE article_topics (
     topic       VARCHAR NOT NULL,
     evidence    VARCHAR NOT NULL,
     PRIMARY KEY (article_id, topic)
+);
+
+-- Business events read from an article: funding, ipo, launch, partnership, policy,
+-- executive_change, each with the sentence it came from.
+CREATE TABLE article_events (
+    article_id  VARCHAR NOT NULL,
+    type        VARCHAR NOT NULL,
+    company_id  VARCHAR NOT NULL,
+    company     VARCHAR NOT NULL,
+    details     JSON NOT NULL,           -- round, amount, currency, investors, exchange, stage, …
+    evidence    VARCHAR NOT NULL,
+    confidence  DOUBLE NOT NULL,
+    PRIMARY KEY (article_id, type, company_id)
 );
 
 CREATE TABLE fetch_runs (

@@ -1,0 +1,85 @@
+"""tasks/classify: matching rules, context rules, scripts, salience and events."""
+
+import pytest
+
+from tasks.classify import Classifier
+from tasks.classify.matcher import normalize, spellings
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Classifier:
+    return Classifier.load()
+
+
+def ids(classifier: Classifier, text: str) -> list[str]:
+    return classifier.classify(text).company_ids
+
+
+def test_normalize_keeps_length_and_folds_full_width() -> None:
+    text = "ＭｉｎｉＭａｘ　与稀宇科技"
+    assert normalize(text) == "minimax 与稀宇科技" and len(normalize(text)) == len(text)
+
+
+def test_camel_case_brands_are_also_matched_spaced() -> None:
+    assert spellings("MiniMax") == ["MiniMax", "Mini Max"]
+    assert spellings("Moonshot AI") == ["Moonshot AI"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("MiniMax发布海螺AI", ["minimax"]),
+    ("稀宇极智创始人闫俊杰", ["minimax"]),
+    ("minimax算法常用于博弈树搜索", []),  # the algorithm, lower case
+    ("xMiniMax和MiniMaxer都不是公司", []),  # inside longer Latin words
+    ("Qwen3与GLM4同台", ["alibaba", "zhipu"]),  # versions may follow a name
+    ("Kimi莱科宁赢得F1比赛", []),
+    ("月之暗面发布Kimi新版本", ["moonshot"]),
+    ("商汤灭夏桀，建立商朝。", []),
+    ("早上喝一碗小米粥", []),
+])
+def test_company_rules(classifier: Classifier, text: str, expected: list[str]) -> None:
+    assert ids(classifier, text) == expected
+
+
+def test_offsets_point_at_the_alias_in_the_original_text(classifier: Classifier) -> None:
+    text = "据报道，ＭｉｎｉＭａｘ（稀宇科技）提交了招股书。"
+    for mention in classifier.classify(text).mentions:
+        assert text[mention.start:mention.end] == mention.alias
+    assert [m.alias for m in classifier.classify(text).mentions] == ["ＭｉｎｉＭａｘ", "稀宇科技"]
+
+
+def test_traditional_text_matches_and_simplified_text_is_not_rewritten(classifier) -> None:
+    assert ids(classifier, "無問芯穹與騰訊雲達成合作，字節跳動也參與。") == [
+        "infinigence", "tencent_cloud", "bytedance"]
+    assert ids(classifier, "华为昇腾芯片出货量大增") == ["huawei"]
+
+
+def test_explain_records_rejections_with_the_rule(classifier: Classifier) -> None:
+    _, decisions = classifier.explain("平克·弗洛伊德的专辑《月之暗面》")
+    [decision] = decisions
+    assert not decision.accepted
+    assert "rejected: '平克·弗洛伊德' within 30 chars" in decision.reason
+
+
+def test_salience_levels(classifier: Classifier) -> None:
+    title = "无问芯穹完成新一轮融资"
+    body = "本轮融资由多家机构参与。" + "行业观察。" * 40 + "MiniMax、MiniMax和MiniMax也有动作。智谱也提到。"
+    labels = classifier.classify(f"{title}\n\n{body}", title_length=len(title))
+    salience = {m.company_id: m.salience for m in labels.mentions}
+    assert salience == {"infinigence": "title", "minimax": "frequent", "zhipu": "passing"}
+
+
+def test_events_carry_details_and_evidence(classifier: Classifier) -> None:
+    text = "无问芯穹宣布完成近5亿元A轮融资，由红杉中国领投。MiniMax已通过港交所聆讯。"
+    events = {(e.type, e.company_id): e for e in classifier.classify(text).events}
+    funding = events[("funding", "infinigence")]
+    assert funding.details["round"] == "A轮" and funding.details["currency"] == "元"
+    assert funding.evidence.startswith("无问芯穹宣布完成") and funding.confidence >= 0.8
+    ipo = events[("ipo", "minimax")]
+    assert ipo.details == {"exchange": "HKEX", "stage": "hearing"}
+    assert not any(company == "hkex" for _, company in events)  # an exchange is not a subject
+
+
+def test_topics_have_evidence(classifier: Classifier) -> None:
+    [topic] = [t for t in classifier.classify("宇树科技发布人形机器人。").topics
+               if t.topic == "embodied_ai"]
+    assert "机器人" in topic.evidence
