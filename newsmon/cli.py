@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -14,6 +13,15 @@ from dotenv import load_dotenv
 from newsmon.errors import NewsmonError
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def _echo_json_line(item: object) -> None:
+    """One JSON object per line, UTF-8 as is. orjson: a big file's stories print in a tenth
+    of the time the json module takes."""
+    import orjson
+
+    stdout = click.get_binary_stream("stdout")
+    stdout.write(orjson.dumps(item, default=str) + b"\n")
 
 
 def _quiet_prefect(verbose: bool) -> None:
@@ -90,12 +98,15 @@ def classify(file, fmt: str, explain: bool, sources: str | None) -> None:
         raise click.ClickException(str(exc)) from None
     if fmt == "json":
         for story in stories:
-            click.echo(json.dumps(story, ensure_ascii=False))
+            _echo_json_line(story)
         return
     for story in stories:
         companies = "、".join(story["companies"]) or "—"
         topics = ", ".join(story["topics"]) or "—"
         click.echo(f"■ {story['title']}\n  公司: {companies}\n  主题: {topics}")
+        if story["events"]:
+            click.echo("  事件: " + "; ".join(f"{e['type']} {e['company_id']}"
+                                             for e in story["events"]))
         for line in story.get("explain", []):
             click.echo(f"    {line}")
 
@@ -114,7 +125,7 @@ def extract(inputs: tuple[str, ...], fmt: str) -> None:
         raise click.ClickException(str(exc)) from None
     for page in pages:
         if fmt == "json":
-            click.echo(json.dumps(page, ensure_ascii=False))
+            _echo_json_line(page)
             continue
         where = page.get("url") or page.get("path")
         click.echo(f"■ {page['title'] or '(no title)'}\n  {where}\n"
@@ -214,11 +225,9 @@ def catalog() -> None:
 
 
 def _catalog_files(files: tuple[str, ...], sources: str | None) -> list[Path]:
-    from newsmon.config import config_path, load_config
+    from newsmon.config import catalog_files
 
-    if files:
-        return [Path(f).resolve() for f in files]
-    return load_config(sources).catalog_files if sources or config_path().exists() else []
+    return [Path(f).resolve() for f in files] if files else catalog_files(sources)
 
 
 @catalog.command("check")

@@ -11,14 +11,16 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from newsmon.errors import ConfigError
 from newsmon.yamlfile import LocatedYaml, load_located
-from tasks.http import Limits
-from tasks.sources import KINDS, SourceConfig
+
+if TYPE_CHECKING:  # imported when a config is loaded: `classify` and `sql` start faster without
+    from tasks.http import Limits  # the fetchers (httpx, feedparser, bs4) these pull in
+    from tasks.sources import SourceConfig
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "sources.yaml"
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -70,9 +72,9 @@ class Config:
     rules: list[AlertRule]
     channels: list[SecretStr]
     max_attempts: int
+    limits: Limits
     source_failures: int = 3
     fetch_workers: int = 32
-    limits: Limits = field(default_factory=Limits)
     catalog_files: list[Path] = field(default_factory=list)
     # Where each rule's companies were written, so unknown names can be reported by line.
     rule_lines: dict[str, int | None] = field(default_factory=dict)
@@ -91,8 +93,24 @@ def config_path(explicit: str | Path | None = None) -> Path:
     return Path(explicit or os.environ.get("NEWSMON_SOURCES") or DEFAULT_CONFIG).resolve()
 
 
+def catalog_files(path: str | Path | None = None) -> list[Path]:
+    """The catalog files a config lists under `catalog:`, read without validating the rest of
+    it (and without importing the fetchers): for commands that only classify. Without a config
+    file there are none, unless one was named explicitly."""
+    resolved = config_path(path)
+    if path is None and not resolved.exists():
+        return []
+    located = load_located(resolved)
+    files = located.data.get("catalog", []) if isinstance(located.data, dict) else []
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        raise located.error("`catalog:` must be a list of file paths", ("catalog",))
+    return [(located.path.parent / f).resolve() for f in files]
+
+
 def load_config(path: str | Path | None = None, environ: dict[str, str] | None = None) -> Config:
     """Load and validate the config. Channels come from the file and $NEWSMON_APPRISE_URLS."""
+    from tasks.http import Limits
+
     environ = dict(os.environ if environ is None else environ)
     located = load_located(config_path(path))
     if not isinstance(located.data, dict):
@@ -129,6 +147,8 @@ def load_config(path: str | Path | None = None, environ: dict[str, str] | None =
 
 
 def _source(located: LocatedYaml, index: int, raw: dict[str, Any]) -> SourceConfig:
+    from tasks.sources import KINDS
+
     loc: tuple[str | int, ...] = ("sources", index)
     kind = raw.get("kind")
     if kind not in KINDS:

@@ -3,51 +3,62 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from newsmon.config import config_path, load_config
-from tasks.classify import Classifier
+from newsmon.config import catalog_files
 from newsmon.errors import SourceError
-from tasks.encoding import decode_bytes, decode_html
-from tasks.extract import extract_article
-from tasks.http import FetchFailed, Limits, http_get, make_client
-from tasks.records import Document
-from tasks.sources.files import media_type
+from tasks.classify import Classifier
+from tasks.documents import file_document
+from tasks.records import Story
 from tasks.split import split_document
+
+if TYPE_CHECKING:
+    from tasks.http import Limits
 
 
 def classify_bytes(data: bytes, name: str, config: str | None = None,
-                   explain: bool = False) -> list[dict[str, Any]]:
-    """One dict per story: title, companies, company_ids, topics, mentions (and decisions)."""
-    extra = load_config(config).catalog_files if config or config_path().exists() else []
-    classifier = Classifier.load(extra)
-    url = Path(name).resolve().as_uri() if name not in ("-", "<stdin>") else "stdin:"
-    document = Document(source_id="classify", url=url, text=decode_bytes(data).text,
-                        fetched_at=datetime.now(UTC), media_type=media_type(Path(name)))
-    out = []
-    for story in split_document(document):
+                   explain: bool = False) -> Iterator[dict[str, Any]]:
+    """One dict per story, as each is classified: title, companies, company_ids, topics,
+    events, mentions (and the decisions behind them)."""
+    classifier = Classifier.load(catalog_files(config))
+    path = Path(name)
+    url = path.resolve().as_uri() if name not in ("-", "<stdin>") else "stdin:"
+    document = file_document("classify", path, url, data)
+    return (_preview(classifier, story, explain) for story in split_document(document))
+
+
+def _preview(classifier: Classifier, story: Story, explain: bool) -> dict[str, Any]:
+    if explain:
         labels, decisions = classifier.explain(story.text, title_length=len(story.title))
-        item: dict[str, Any] = {
-            "title": story.title,
-            "companies": labels.companies,
-            "company_ids": labels.company_ids,
-            "topics": [t.topic for t in labels.topics],
-            "mentions": [{"company_id": m.company_id, "alias": m.alias, "start": m.start,
-                          "end": m.end, "salience": m.salience} for m in labels.mentions],
-        }
-        if explain:
-            item["explain"] = [
-                f"{'✓' if d.accepted else '✗'} {d.alias} → {d.company_id} "
-                f"@{d.start}-{d.end}: {d.reason}" for d in decisions
-            ] + [f"# {t.topic}: {t.evidence}" for t in labels.topics]
-        out.append(item)
-    return out
+    else:
+        labels, decisions = classifier.classify(story.text, len(story.title)), []
+    item: dict[str, Any] = {
+        "title": story.title,
+        "companies": labels.companies,
+        "company_ids": labels.company_ids,
+        "topics": [t.topic for t in labels.topics],
+        "events": [{"type": e.type, "company_id": e.company_id, "confidence": e.confidence,
+                    **e.details} for e in labels.events],
+        "mentions": [{"company_id": m.company_id, "alias": m.alias, "start": m.start,
+                      "end": m.end, "salience": m.salience} for m in labels.mentions],
+    }
+    if explain:
+        item["explain"] = [
+            f"{'✓' if d.accepted else '✗'} {d.alias} → {d.company_id} "
+            f"@{d.start}-{d.end}: {d.reason}" for d in decisions
+        ] + [f"# {t.topic}: {t.evidence}" for t in labels.topics]
+    return item
 
 
 def extract_inputs(inputs: list[str], limits: Limits | None = None) -> list[dict[str, Any]]:
     """What newsmon would store for each page (a file path or an http(s) URL)."""
+    # The fetchers are imported here, not above: `newsmon classify` starts without them.
+    from tasks.encoding import decode_html
+    from tasks.extract import extract_article
+    from tasks.http import FetchFailed, Limits, http_get, make_client
+
     limits = limits or Limits()
     out: list[dict[str, Any]] = []
     with make_client(limits) as client:

@@ -10,6 +10,7 @@ import yaml
 from newsmon.errors import ConfigError
 
 Location = tuple[str | int, ...]
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class LocatedYaml:
@@ -38,14 +39,18 @@ def load_located(path: Path) -> LocatedYaml:
         raise ConfigError("file not found", path=str(path)) from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"not UTF-8 ({exc.reason} at byte {exc.start})", path=str(path)) from None
+    # One parse gives both the node tree (with line marks) and the data; libyaml when present.
+    loader = _Loader(text)
     try:
-        data = yaml.safe_load(text)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise ConfigError(f"YAML syntax: {exc.problem or exc.context}", path=str(path),
                           line=line) from None
+    finally:
+        loader.dispose()
     lines: dict[Location, int] = {}
     if root is not None:
         _walk(root, (), lines)

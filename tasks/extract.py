@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-import trafilatura
 from bs4 import BeautifulSoup, Tag
 
 from tasks.split.text import parse_date
@@ -37,6 +36,8 @@ class Extracted:
 
 def extract_article(html: str, url: str | None = None) -> Extracted:
     """What newsmon stores for a page: its title, main text and publication time."""
+    import trafilatura  # a tenth of a second to import; commands that never extract skip it
+
     soup = BeautifulSoup(html, "html.parser")
     result = trafilatura.bare_extraction(html, url=url, with_metadata=True,
                                          include_comments=False, include_tables=False,

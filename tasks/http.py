@@ -14,11 +14,13 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import httpx
-
 from newsmon import __version__
+
+if TYPE_CHECKING:  # imported on first use: commands that never fetch start faster
+    import httpx
 
 USER_AGENT = f"newsmon/{__version__} (+news monitoring; respects robots.txt)"
 
@@ -86,6 +88,8 @@ class HostGate:
 
 def make_client(limits: Limits) -> httpx.Client:
     """One client per cycle, shared by every source: connection pooling, our UA, our timeouts."""
+    import httpx
+
     return httpx.Client(
         headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
         timeout=httpx.Timeout(limits.read_timeout, connect=limits.connect_timeout),
@@ -98,6 +102,8 @@ def make_client(limits: Limits) -> httpx.Client:
 def http_get(client: httpx.Client, url: str, limits: Limits, gate: HostGate | None = None, *,
              etag: str | None = None, last_modified: str | None = None) -> Response:
     """GET `url`. Returns 2xx and 304 responses; raises FetchFailed for everything else."""
+    import httpx
+
     headers = {}
     if etag:
         headers["If-None-Match"] = etag

@@ -49,9 +49,10 @@ def test_classify_json_one_object_per_story() -> None:
     stories = [json.loads(line) for line in result.output.splitlines()]
     assert len(stories) == 66
     first = stories[0]
-    assert set(first) == {"title", "companies", "company_ids", "topics", "mentions"}
+    assert set(first) == {"title", "companies", "company_ids", "topics", "events", "mentions"}
     assert "MiniMax" in first["companies"] and "minimax" in first["company_ids"]
     assert "ipo" in first["topics"]
+    assert {"type": "ipo", "company_id": "minimax"}.items() <= first["events"][0].items()
     mention = first["mentions"][0]
     text = f"{first['title']}\n\n"
     assert text[mention["start"]:mention["end"]] == mention["alias"] == "MiniMax"

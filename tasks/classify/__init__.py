@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tasks.classify.catalog import Alias, Catalog, Topic, load_catalog, load_topics
-from tasks.classify.events import extract_events
+from tasks.classify.events import RULES as EVENT_RULES
+from tasks.classify.events import Rule, extract_events
 from tasks.classify.matcher import (KEEP_CASE, Hit, PhraseMatcher, longest_non_overlapping,
                                     normalize, spellings)
 from tasks.classify.script import looks_traditional, to_simplified
 from tasks.records import Labels, Mention, TopicLabel
-from tasks.split.text import sentence_around
+from tasks.split.text import Sentences
 
 
 @dataclass(frozen=True)
@@ -32,12 +33,17 @@ class Classifier:
     def __init__(self, catalog: Catalog, topics: list[Topic]) -> None:
         self.catalog = catalog
         self.topics = topics
-        self._aliases: PhraseMatcher[Alias] = PhraseMatcher(
-            (phrase, alias) for alias in catalog.aliases for phrase in spellings(alias.text))
+        # One automaton for every phrase the classifier looks for (aliases, topic keywords,
+        # event cues), so a text is scanned once. A phrase may play several parts.
+        self._phrases: PhraseMatcher[_Candidate | Topic | Rule] = PhraseMatcher(
+            [(phrase, _Candidate.of(alias)) for alias in catalog.aliases
+             for phrase in spellings(alias.text)]
+            + [(keyword, topic) for topic in topics for keyword in topic.keywords]
+            + [(cue, rule) for rule in EVENT_RULES for cue in rule.cues])
+        self._parts = [_Part.of(self._phrases.entries(i)) for i in range(self._phrases.size)]
+        self._plain = [part.plain for part in self._parts]
         self._never_subject = frozenset(
             c.id for c in catalog.companies.values() if c.sector in ("exchange", "media"))
-        self._keywords: PhraseMatcher[Topic] = PhraseMatcher(
-            (keyword, topic) for topic in topics for keyword in topic.keywords)
 
     @classmethod
     def load(cls, extra_catalogs: list[Path] | tuple[Path, ...] = ()) -> Classifier:
@@ -45,81 +51,140 @@ class Classifier:
 
     def classify(self, text: str, title_length: int = 0) -> Labels:
         """Labels for `text`; its first `title_length` characters are the title."""
-        labels, _ = self.explain(text, title_length)
-        return labels
+        return self._classify(text, title_length, None)
 
     def explain(self, text: str, title_length: int = 0) -> tuple[Labels, list[Decision]]:
         """Labels for `text`, plus every alias decision taken on the way."""
+        decisions: list[Decision] = []
+        return self._classify(text, title_length, decisions), decisions
+
+    def _classify(self, text: str, title_length: int, decisions: list[Decision] | None) -> Labels:
         normalized = normalize(text)
         # Traditional text is matched twice: as written (for 繁體 aliases) and converted to
         # simplified; both have the same offsets.
         views = [normalized]
         if looks_traditional(text):
             views.append(to_simplified(normalized))
-        decisions: list[Decision] = []
         accepted: list[Hit[Alias]] = []
         seen: set[tuple[int, int]] = set()
-        for view, hit in ((v, h) for v in views for h in self._aliases.find(v)):
-            if (hit.start, hit.end) in seen:
-                continue
-            alias, reason = self._accept(text, views, hit)
-            if alias is None:
-                for _, candidate in hit.payload:
-                    decisions.append(Decision(candidate.text, candidate.company_id, hit.start,
-                                              hit.end, False, reason))
-                continue
-            seen.add((hit.start, hit.end))
-            accepted.append(Hit(hit.start, hit.end, alias))
-            decisions.append(Decision(alias.text, alias.company_id, hit.start, hit.end, True,
-                                      reason))
+        plain, parts = self._plain, self._parts
+        for view in views:
+            matches = self._phrases.matches(view)
+            # Hundreds of matches per article: comprehensions, and a closer look only for the
+            # aliases that carry rules (or all of them, when explaining).
+            to_check = matches
+            if decisions is None:
+                accepted += [Hit(start, end, plain[i]) for i, start, end in matches
+                             if plain[i] is not None]
+                to_check = [m for m in matches if plain[m[0]] is None]
+            for index, start, end in to_check:
+                candidates = parts[index].candidates
+                if not candidates or (start, end) in seen:
+                    continue
+                alias, reason = _accept(text, views, start, end, candidates)
+                if alias is not None:
+                    seen.add((start, end))
+                    accepted.append(Hit(start, end, alias))
+                if decisions is not None:
+                    considered = [alias] if alias else [c.alias for _, c in candidates]
+                    decisions += [Decision(a.text, a.company_id, start, end, alias is not None,
+                                           reason) for a in considered]
+        # Topics and events read the simplified view only; aliases match in both.
+        topic_hits = [(parts[i].topic, start, end) for i, start, end in matches
+                      if parts[i].topic is not None]
+        cues = [(start, rule) for i, start, _ in matches for rule in parts[i].rules]
         chosen = longest_non_overlapping(accepted)
         salience = _salience(chosen, title_length)
+        sentences = Sentences(text)
         mentions = []
         for hit in chosen:
             company = self.catalog.companies[hit.payload.company_id]
             mentions.append(Mention(company.id, company.name, text[hit.start:hit.end], hit.start,
-                                    hit.end, sentence_around(text, hit.start, hit.end),
+                                    hit.end, sentences.around(hit.start, hit.end),
                                     salience[company.id]))
-        events = extract_events(text, mentions, self._never_subject)
-        return Labels(tuple(mentions), tuple(self._topics(text, views[-1])),
-                      tuple(events)), decisions
+        events = extract_events(sentences, mentions, cues, self._never_subject)
+        return Labels(tuple(mentions), tuple(self._topics(sentences, topic_hits)), tuple(events))
 
-    def _accept(self, text: str, views: list[str],
-                hit: Hit[list[tuple[str, Alias]]]) -> tuple[Alias | None, str]:
-        reason = "no alias rule matched"
-        for phrase, alias in hit.payload:
-            if alias.case_sensitive and text[hit.start:hit.end].translate(KEEP_CASE) != phrase:
-                reason = f"{phrase!r} is case-sensitive"
-                continue
-            # The window includes the alias, so a rule may name a longer phrase around it
-            # (文心雕龙 for 文心, 小米粥 for 小米); in traditional text, both scripts count.
-            lo, hi = max(0, hit.start - alias.window), hit.end + alias.window
-            context = "\x00".join(view[lo:hi] for view in views)
-            rejected = [w for w in alias.reject_near if normalize(w) in context]
-            if rejected:
-                reason = f"{phrase!r} rejected: {rejected[0]!r} within {alias.window} chars"
-                continue
-            if alias.require_near and not any(normalize(w) in context for w in alias.require_near):
-                reason = f"{phrase!r} rejected: none of {list(alias.require_near)} nearby"
-                continue
-            rule = "context rule satisfied" if alias.require_near or alias.reject_near else "alias"
-            return alias, f"{phrase!r} accepted ({rule}; {alias.origin})"
-        return None, reason
-
-    def _topics(self, text: str, normalized: str) -> list[TopicLabel]:
-        hits: dict[str, list[Hit[list[tuple[str, Topic]]]]] = {}
-        for hit in self._keywords.find(normalized):
-            for _, topic in hit.payload:
-                hits.setdefault(topic.id, []).append(hit)
+    def _topics(self, sentences: Sentences,
+                hits: list[tuple[str | None, int, int]]) -> list[TopicLabel]:
+        counts: dict[str, int] = {}
+        first: dict[str, tuple[int, int]] = {}
+        for topic_id, start, end in hits:
+            if topic_id in counts:
+                counts[topic_id] += 1
+            else:
+                counts[topic_id], first[topic_id] = 1, (start, end)
         labels = []
         for topic in self.topics:
-            found = hits.get(topic.id, [])
-            if len(found) >= topic.min_hits:
-                first = found[0]
-                keyword = text[first.start:first.end]
-                labels.append(TopicLabel(topic.id, f"{keyword}: "
-                                         f"{sentence_around(text, first.start, first.end, 120)}"))
+            if counts.get(topic.id, 0) >= topic.min_hits:
+                start, end = first[topic.id]
+                evidence = sentences.around(start, end, 120)
+                labels.append(TopicLabel(topic.id, f"{sentences.text[start:end]}: {evidence}"))
         return labels
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """An alias with its context words normalised once, as the text will be."""
+
+    alias: Alias
+    reject_near: tuple[str, ...]
+    require_near: tuple[str, ...]
+
+    @property
+    def is_plain(self) -> bool:
+        return not (self.alias.case_sensitive or self.reject_near or self.require_near)
+
+    @classmethod
+    def of(cls, alias: Alias) -> _Candidate:
+        return cls(alias, tuple(normalize(w) for w in alias.reject_near),
+                   tuple(normalize(w) for w in alias.require_near))
+
+
+@dataclass(frozen=True)
+class _Part:
+    """What one phrase of the automaton stands for."""
+
+    candidates: tuple[tuple[str, _Candidate], ...]  # company aliases, as spelled
+    plain: Alias | None  # the alias, when it is the only one and has no case or context rule
+    # (the one phrase that matched is always that alias: no further look needed)
+    topic: str | None  # the topic it is a keyword of (load_topics keeps it to one)
+    rules: tuple[Rule, ...]  # the event rules it is a cue of
+
+    @classmethod
+    def of(cls, entries: list[tuple[str, _Candidate | Topic | Rule]]) -> _Part:
+        candidates = tuple((p, c) for p, c in entries if isinstance(c, _Candidate))
+        topics = [t.id for _, t in entries if isinstance(t, Topic)]
+        plain = (candidates[0][1].alias if len(candidates) == 1 and candidates[0][1].is_plain
+                 else None)
+        return cls(candidates, plain, topics[0] if topics else None,
+                   tuple(r for _, r in entries if isinstance(r, Rule)))
+
+
+def _accept(text: str, views: list[str], start: int, end: int,
+            candidates: tuple[tuple[str, _Candidate], ...]) -> tuple[Alias | None, str]:
+    """The first alias at this place whose case and context rules hold, and why."""
+    reason = "no alias rule matched"
+    for phrase, candidate in candidates:
+        alias = candidate.alias
+        if alias.case_sensitive and text[start:end].translate(KEEP_CASE) != phrase:
+            reason = f"{phrase!r} is case-sensitive"
+            continue
+        if not (candidate.reject_near or candidate.require_near):
+            return alias, f"{phrase!r} accepted (alias; {alias.origin})"
+        # The window includes the alias, so a rule may name a longer phrase around it
+        # (文心雕龙 for 文心, 小米粥 for 小米); in traditional text, both scripts count.
+        lo, hi = max(0, start - alias.window), end + alias.window
+        context = "\x00".join(view[lo:hi] for view in views)
+        rejected = [w for w, n in zip(alias.reject_near, candidate.reject_near) if n in context]
+        if rejected:
+            reason = f"{phrase!r} rejected: {rejected[0]!r} within {alias.window} chars"
+            continue
+        if candidate.require_near and not any(n in context for n in candidate.require_near):
+            reason = f"{phrase!r} rejected: none of {list(alias.require_near)} nearby"
+            continue
+        return alias, f"{phrase!r} accepted (context rule satisfied; {alias.origin})"
+    return None, reason
 
 
 # The lead: the first characters of the body, where a news story says who it is about.

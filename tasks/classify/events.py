@@ -8,10 +8,12 @@ is the sentence's subject (named before the trigger word) and when details could
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tasks.records import Event, Mention
+from tasks.split.text import Sentences
 
 _ROUND = re.compile(r"(天使\+?|种子|Pre-?A\+?|Pre-?B\+?|[A-F]\+{0,2}|战略|新一|首|第[一二三四五六七八九十]+)轮")
 _AMOUNT = re.compile(r"(?P<value>\d+(?:\.\d+)?|[数十百千近超逾]+)\s*(?P<unit>亿|万|千万|百万)?\s*"
@@ -28,39 +30,59 @@ _IPO_STAGES = [("listed", re.compile(r"(挂牌上市|正式上市|上市首日|�
 _ROLE = re.compile(r"(CEO|CTO|COO|CFO|首席\S{2,4}官|首席科学家|总裁|董事长|总经理|负责人|创始人|联合创始人)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: rules are constants
 class Rule:
     type: str
+    # Every match of `trigger` contains one of the cues: a sentence without one is skipped
+    # before any regular expression runs, which keeps extraction fast.
+    cues: tuple[str, ...]
     trigger: re.Pattern[str]
     base: float
 
 
 RULES = [
-    Rule("funding", re.compile(r"(完成|宣布完成|获得?|斩获|拿下|官宣).{0,25}(融资|投资)|轮融资|融资.{0,6}(亿|万)"), 0.6),
-    Rule("ipo", re.compile(r"(IPO|上市|招股书|招股说明书|聆讯|递表|挂牌|敲钟)"), 0.55),
-    Rule("launch", re.compile(r"(发布|推出|上线|开源|亮相|首发|面世)"), 0.5),
-    Rule("partnership", re.compile(r"(战略合作|签署.{0,12}(协议|合作)|达成.{0,6}合作|携手|合作伙伴|"
-                                   r"联合发布|深度合作|开展.{0,6}合作)"), 0.55),
-    Rule("policy", re.compile(r"((总书记|总理|部长|省长|市长|书记|区长|局长|主席).{0,12}(考察|调研|视察|走进|来到)|"
-                              r"出口管制|实体清单|监管|备案|政策支持|管理办法)"), 0.5),
-    Rule("executive_change", re.compile(r"(出任|担任|任命|加盟|加入|离职|卸任|辞任|辞去|接任|接掌|履新)"), 0.5),
+    Rule("funding", ("融资", "投资"),
+         re.compile(r"(完成|宣布完成|获得?|斩获|拿下|官宣).{0,25}(融资|投资)|轮融资|融资.{0,6}(亿|万)"),
+         0.6),
+    Rule("ipo", ("IPO", "上市", "招股", "聆讯", "递表", "挂牌", "敲钟"),
+         re.compile(r"(IPO|上市|招股书|招股说明书|聆讯|递表|挂牌|敲钟)"), 0.55),
+    Rule("launch", ("发布", "推出", "上线", "开源", "亮相", "首发", "面世"),
+         re.compile(r"(发布|推出|上线|开源|亮相|首发|面世)"), 0.5),
+    Rule("partnership", ("合作", "协议", "携手", "联合发布"),
+         re.compile(r"(战略合作|签署.{0,12}(协议|合作)|达成.{0,6}合作|携手|合作伙伴|联合发布|"
+                    r"深度合作|开展.{0,6}合作)"), 0.55),
+    Rule("policy", ("考察", "调研", "视察", "走进", "来到", "出口管制", "实体清单", "监管", "备案",
+                    "政策支持", "管理办法"),
+         re.compile(r"((总书记|总理|部长|省长|市长|书记|区长|局长|主席).{0,12}"
+                    r"(考察|调研|视察|走进|来到)|出口管制|实体清单|监管|备案|政策支持|管理办法)"), 0.5),
+    Rule("executive_change", ("出任", "担任", "任命", "加盟", "加入", "离职", "卸任", "辞任", "辞去",
+                              "接任", "接掌", "履新"),
+         re.compile(r"(出任|担任|任命|加盟|加入|离职|卸任|辞任|辞去|接任|接掌|履新)"), 0.5),
 ]
-_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 
 
-def extract_events(text: str, mentions: Sequence[Mention],
+def extract_events(sentences: Sentences, mentions: Sequence[Mention],
+                   cues: Sequence[tuple[int, Rule]],
                    never_subject: frozenset[str] = frozenset()) -> list[Event]:
-    """Events in `text` about the companies in `mentions`, one per (type, company).
-    Companies in `never_subject` (exchanges, funds) appear in details, never as subjects."""
-    if not mentions:
+    """Events about the companies in `mentions` (in text order), one per (type, company),
+    read from the sentences that name them and hold a cue of the rule (`cues`: where each
+    cue word was found, and its rule). Companies in `never_subject` (exchanges, funds) appear
+    in details, never as subjects."""
+    if not mentions or not cues:
         return []
+    cued: dict[tuple[int, int], set[Rule]] = {}
+    for offset, rule in cues:
+        cued.setdefault(sentences.span(offset), set()).add(rule)
+    starts = [mention.start for mention in mentions]
     found: dict[tuple[str, str], Event] = {}
-    for match in _SENTENCE.finditer(text):
-        start, end, sentence = match.start(), match.end(), match.group().strip()
-        named = [m for m in mentions if start <= m.start < end]
+    for span, present in cued.items():
+        named = mentions[bisect_left(starts, span[0]):bisect_left(starts, span[1])]
         if not named:
             continue
-        for rule in RULES:
+        raw = sentences.text[span[0]:span[1]]
+        sentence = raw.strip()
+        start = span[0] + len(raw) - len(raw.lstrip())  # offsets into the stripped sentence
+        for rule in (rule for rule in RULES if rule in present):
             trigger = rule.trigger.search(sentence)
             if not trigger:
                 continue

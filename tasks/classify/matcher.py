@@ -1,31 +1,37 @@
 """Alias and keyword matching with one Aho-Corasick automaton per vocabulary.
 
-Text is normalised without changing its length (full-width Latin to ASCII, ideographic space to
-space, ASCII lower case), so every offset found is an offset into the original text.
+Text is normalised without changing its length (full-width letters and digits to ASCII, the
+ideographic space to a space, lower case), so every offset found is an offset into the original
+text.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from collections.abc import Iterable
+from typing import Generic, NamedTuple, TypeVar
 
-import ahocorasick
+import ahocorasick_rs
 
 T = TypeVar("T")
 
-_FOLD = {code: code + 0xFEE0 for code in range(0x21, 0x7F)}  # ASCII -> full-width ASCII
-NORMALIZE = str.maketrans(
-    {**{chr(full): chr(ascii_).lower() for ascii_, full in _FOLD.items()},
-     **{chr(c): chr(c).lower() for c in range(ord("A"), ord("Z") + 1)}, "\u3000": " "})
-KEEP_CASE = str.maketrans({**{chr(full): chr(ascii_) for ascii_, full in _FOLD.items()},
-                           "\u3000": " "})
+# Full-width letters and digits (ＭｉｎｉＭａｘ, ＧＬＭ４) to ASCII. Full-width punctuation is
+# ordinary Chinese punctuation and stays as it is.
+_FULL_WIDTH = {code + 0xFEE0: code for code in range(0x21, 0x7F) if chr(code).isalnum()}
+_FOLD = str.maketrans({full: chr(ascii_).lower() for full, ascii_ in _FULL_WIDTH.items()})
+_HAS_FULL_WIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+KEEP_CASE = str.maketrans({full: chr(ascii_) for full, ascii_ in _FULL_WIDTH.items()}
+                          | {0x3000: " "})
 
 
 def normalize(text: str) -> str:
-    """Same-length form for matching: full-width to ASCII, ASCII letters lower-cased."""
-    return text.translate(NORMALIZE)
+    """Same-length form for matching: full-width letters and digits to ASCII, the ideographic
+    space to a space, letters lower-cased. Each step runs in C: this is on the hot path."""
+    folded = text.replace("\u3000", " ").lower()
+    if len(folded) != len(text):  # a few letters (İ) lower-case to two characters
+        folded = "".join(ch if len(ch.lower()) != 1 else ch.lower()
+                         for ch in text.replace("\u3000", " "))
+    return folded.translate(_FOLD) if _HAS_FULL_WIDTH.search(folded) else folded
 
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -42,42 +48,53 @@ def _is_word_char(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
-@dataclass(frozen=True)
-class Hit(Generic[T]):
+class Hit(NamedTuple, Generic[T]):  # a named tuple: made for every occurrence found
     start: int
     end: int
     payload: T
 
 
 class PhraseMatcher(Generic[T]):
-    """Finds phrases in text. Latin phrases only match as whole words: `\\b` cannot be used,
-    since Python counts CJK characters as word characters. A letter-final phrase may be followed
-    by digits (Qwen3, GPT4), a common way to name versions."""
+    """Finds phrases in text with one Aho-Corasick automaton. Latin phrases only match as whole
+    words: `\\b` cannot be used, since Python counts CJK characters as word characters. A
+    letter-final phrase may be followed by digits (Qwen3, GPT4), a common way to name versions."""
 
     def __init__(self, phrases: Iterable[tuple[str, T]]) -> None:
-        self._automaton = ahocorasick.Automaton()
         table: dict[str, list[tuple[str, T]]] = {}
         for phrase, payload in phrases:
             table.setdefault(normalize(phrase), []).append((phrase, payload))
-        for key, entries in table.items():
-            self._automaton.add_word(key, (len(key), entries))
-        self._empty = not table
-        if not self._empty:
-            self._automaton.make_automaton()
+        # Per pattern: its entries, and whether its first / last character is a Latin letter or
+        # digit, the only case where the neighbouring character needs a look.
+        self._patterns = [(entries, _is_word_char(key[0]), _is_word_char(key[-1]))
+                          for key, entries in table.items()]
+        self.size = len(self._patterns)
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            list(table), implementation=ahocorasick_rs.Implementation.DFA) if table else None
 
-    def find(self, normalized: str) -> Iterator[Hit[list[tuple[str, T]]]]:
-        """Every occurrence in already-normalised text that sits on word boundaries."""
-        if self._empty:
-            return
-        for last, (length, entries) in self._automaton.iter(normalized):
-            start, end = last - length + 1, last + 1
-            if _is_word_char(normalized[start]) and start > 0 and _is_word_char(normalized[start - 1]):
-                continue
-            if end < len(normalized) and _is_word_char(normalized[end - 1]):
-                after = normalized[end]
-                if after.isascii() and (after.isalpha() or (after.isdigit() and normalized[end - 1].isdigit())):
-                    continue
-            yield Hit(start, end, entries)
+    def matches(self, normalized: str) -> list[tuple[int, int, int]]:
+        """(phrase index, start, end) of every occurrence in already-normalised text that sits
+        on word boundaries; `entries(index)` says which phrases and payloads it stands for."""
+        if self._automaton is None:
+            return []
+        patterns = self._patterns
+        return [match for match in self._automaton.find_matches_as_indexes(normalized,
+                                                                           overlapping=True)
+                if not (patterns[match[0]][1] or patterns[match[0]][2])
+                or _on_word_boundaries(normalized, match[1], match[2], *patterns[match[0]][1:])]
+
+    def entries(self, index: int) -> list[tuple[str, T]]:
+        return self._patterns[index][0]
+
+
+def _on_word_boundaries(text: str, start: int, end: int, latin_start: bool,
+                        latin_end: bool) -> bool:
+    if latin_start and start > 0 and _is_word_char(text[start - 1]):
+        return False
+    if latin_end and end < len(text):
+        after = text[end]
+        if after.isascii() and (after.isalpha() or (after.isdigit() and text[end - 1].isdigit())):
+            return False
+    return True
 
 
 def longest_non_overlapping(hits: Iterable[Hit[T]]) -> list[Hit[T]]:

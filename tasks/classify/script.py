@@ -36,8 +36,9 @@ def _table() -> dict[int, str]:
 
 def looks_traditional(text: str) -> bool:
     """More traditional-only than simplified-only characters among the common ones."""
-    traditional = len(_TRADITIONAL_ONLY.findall(text))
-    return traditional > 0 and traditional > len(_SIMPLIFIED_ONLY.findall(text))
+    if not _TRADITIONAL_ONLY.search(text):  # most text: one scan, no counting
+        return False
+    return len(_TRADITIONAL_ONLY.findall(text)) > len(_SIMPLIFIED_ONLY.findall(text))
 
 
 def to_simplified(text: str) -> str:

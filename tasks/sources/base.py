@@ -7,11 +7,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from tasks.http import HostGate, Limits
 from tasks.records import Document
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class SourceConfig(BaseModel):

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import glob
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
 from newsmon.errors import SourceError
-from tasks.encoding import decode_bytes, decode_html, normalize_charset
-from tasks.extract import extract_article
+from tasks.documents import SUPPORTED_SUFFIXES, file_document
+from tasks.encoding import normalize_charset
 from tasks.records import Document
 from tasks.sources.base import Cursor, FetchContext, FetchResult, SourceConfig
 
-_MEDIA_TYPES = {".txt": "text/plain", ".text": "text/plain", ".md": "text/markdown",
-                ".markdown": "text/markdown", ".html": "text/html", ".htm": "text/html"}
 
 
 class FilesSource(SourceConfig):
@@ -47,25 +44,7 @@ def fetch(source: FilesSource, context: FetchContext, result: FetchResult) -> It
             continue
         result.downloads += 1
         result.cursors.append(Cursor(source.id, url, version, None))
-        yield _document(source, path, url, data, forced)
-
-
-def _document(source: FilesSource, path: Path, url: str, data: bytes,
-              forced: str | None) -> Document:
-    kind = media_type(path)
-    if kind == "text/html":
-        decoded = decode_html(data, forced)
-        page = extract_article(decoded.text, url)
-        return Document(source_id=source.id, url=url, text=page.text, fetched_at=datetime.now(UTC),
-                        media_type=kind, encoding=decoded.encoding,
-                        title=page.title or path.stem, published_at=page.published_at)
-    decoded = decode_bytes(data, declared=forced)
-    return Document(source_id=source.id, url=url, text=decoded.text, fetched_at=datetime.now(UTC),
-                    media_type=kind, encoding=decoded.encoding)
-
-
-def media_type(path: Path) -> str:
-    return _MEDIA_TYPES.get(path.suffix.lower(), "text/plain")
+        yield file_document(source.id, path, url, data, forced)
 
 
 def resolve_paths(pattern: str, base_dir: Path) -> list[Path]:
@@ -80,4 +59,4 @@ def resolve_paths(pattern: str, base_dir: Path) -> list[Path]:
     else:
         candidates = (Path(p) for p in glob.glob(str(root), recursive=True))
     return sorted(p for p in candidates
-                  if p.is_file() and p.suffix.lower() in _MEDIA_TYPES and not p.name.startswith("."))
+                  if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith("."))

@@ -9,9 +9,9 @@ dropped, and lines broken by the page layout are joined back into paragraphs.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from typing import NamedTuple
 
 from tasks.records import Document, Story
 from tasks.split.text import (TERMINAL_PUNCTUATION, first_sentence, join_wrapped, parse_date,
@@ -31,30 +31,43 @@ class Kind(Enum):
 _LEAD = re.compile(r"^(本报讯|本报[^\s，。]{0,6}电|(新华社|中新社|人民网)[^\s，。]{0,10}电)")
 _BYLINE = re.compile(r"^■?\s*(本报|青年报|新华社|通讯员)?\s*(首席|见习|特约)?(记者|通讯员)"
                      r"\s*[\u4e00-\u9fff·]{2,4}(\s+[\u4e00-\u9fff·]{2,4}){0,3}$")
+# Credits and page labels: anchored at the start (a match, not a search), or a credit's ending.
 _FURNITURE = re.compile(
-    r"^(责任编辑|编辑|校对|美编|版式|制图|本版(摄影|图片|编辑|统筹)|图片来源|资料图|受访者供图)"
-    r"|(摄|供图|制图|新华社发)$"
-    r"|^(资讯|要闻|综合|新闻|广告)$"
-    r"|^第?\s*[A-Z]?\d{1,2}\s*版"
+    r"(责任编辑|编辑|校对|美编|版式|制图|本版(摄影|图片|编辑|统筹)|图片来源|资料图|受访者供图)"
+    r"|(资讯|要闻|综合|新闻|广告)$"
+    r"|第?\s*[A-Z]?\d{1,2}\s*版"
 )
+_CREDIT_ENDINGS = ("摄", "供图", "制图", "新华社发")
+# The three line types recognised by how a line begins, in one match (checked in this order).
+_MARKED = re.compile(f"(?P<furniture>{_FURNITURE.pattern})|(?P<lead>{_LEAD.pattern[1:]})"
+                     f"|(?P<byline>{_BYLINE.pattern[1:]})")
+_MARKED_KINDS = {"furniture": Kind.FURNITURE, "lead": Kind.LEAD, "byline": Kind.BYLINE}
 _DATELINE = re.compile(r"^(本报讯|本报\S{0,6}电|\S{2,10}社\S{0,10}电)\s*([（(][^）)]{0,40}[）)])?\s*")
 _NOTICE = re.compile(r"(启事|公告|通知|声明|告示)$")
 _CLAUSE_PUNCTUATION = re.compile(r"[，。；,;]")
+_HEADING = re.compile(r"^\s*#{1,2}\s")
+_MEANINGFUL = re.compile(r"[^\W_]")  # what str.isalnum accepts, searched in C
+_CJK = re.compile("[\u4e00-\u9fff]")
+_NOT_ANCHORS = (Kind.BLANK, Kind.BODY, Kind.FURNITURE)  # a tuple: Enum hashing is slow
+_LONGEST_LABEL = 40  # headlines, bylines and page furniture are no longer than this
 _MAX_TITLE_LOOKBACK = 3
 # A body line this long above an anchor is a caption or lead paragraph, not the previous
 # report's text wrapped at column width: the title search may look past it.
 _PARAGRAPH_LENGTH = 40
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):  # a named tuple: one is made for every line of every page
     text: str
     kind: Kind
 
 
+_BLANK = Line("", Kind.BLANK)
+
+
 def split_newspaper(doc: Document) -> list[Story]:
     """Reports of a newspaper page, in page order."""
-    lines = [classify_line(raw) for raw in doc.text.splitlines()]
+    # Half the lines of a page are blank: they skip the call.
+    lines = [classify_line(raw) if raw.strip() else _BLANK for raw in doc.text.splitlines()]
     starts = _story_starts(lines)
     if not starts:
         return []
@@ -72,35 +85,36 @@ def split_newspaper(doc: Document) -> list[Story]:
 
 
 def classify_line(raw: str) -> Line:
-    text = strip_markdown(raw.replace("\u3000", " ")).strip()
+    # Called for every line of every page: cheap tests first, and no helper calls for the
+    # common cases (blank, long paragraph line).
+    text = strip_markdown(raw.replace("\u3000", " "))  # stripped too
     if not text:
-        return Line("", Kind.BLANK)
-    if re.match(r"^\s*#{1,2}\s", raw):
+        return _BLANK
+    if _HEADING.match(raw):
         return Line(text, Kind.HEADING)
-    if _is_debris(text) or (_FURNITURE.search(text) and len(text) <= 40):
+    if len(text) > _LONGEST_LABEL:  # too long for a byline, headline or page label
+        if not _MEANINGFUL.search(text):
+            return Line(text, Kind.FURNITURE)
+        return Line(text, Kind.LEAD if _LEAD.match(text) else Kind.BODY)
+    if _is_debris(text) or text.endswith(_CREDIT_ENDINGS):
         return Line(text, Kind.FURNITURE)
-    if _LEAD.match(text):
-        return Line(text, Kind.LEAD)
-    if _BYLINE.match(text):
-        return Line(text, Kind.BYLINE)
+    if (marked := _MARKED.match(text)) is not None:
+        return Line(text, _MARKED_KINDS[marked.lastgroup or ""])
     if _is_headline(text):
         return Line(text, Kind.HEADLINE)
     return Line(text, Kind.BODY)
 
 
 def _is_debris(text: str) -> bool:
-    """OCR leftovers: lines that are mostly symbols, or a lone digit or two."""
-    meaningful = sum(ch.isalnum() for ch in text)
-    return meaningful == 0 or (len(text) <= 3 and meaningful <= 2 and not _has_cjk(text))
+    """OCR leftovers: lines without a letter, digit or character, or a lone digit or two."""
+    if not _MEANINGFUL.search(text):
+        return True
+    return len(text) <= 3 and len(_MEANINGFUL.findall(text)) <= 2 and not _CJK.search(text)
 
 
 def _is_headline(text: str) -> bool:
-    return (4 <= len(text) <= 40 and not _CLAUSE_PUNCTUATION.search(text)
-            and text[-1] not in "：:、" and _has_cjk(text))
-
-
-def _has_cjk(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    return (4 <= len(text) <= _LONGEST_LABEL and text[-1] not in "：:、"
+            and not _CLAUSE_PUNCTUATION.search(text) and _CJK.search(text) is not None)
 
 
 def _story_starts(lines: list[Line]) -> list[int]:
@@ -108,6 +122,8 @@ def _story_starts(lines: list[Line]) -> list[int]:
     anchors: list[int] = []
     tight_run = False  # inside a report that was itself anchored by a tight headline
     for i, line in enumerate(lines):
+        if line.kind in _NOT_ANCHORS:
+            continue
         strong = line.kind in (Kind.LEAD, Kind.BYLINE, Kind.HEADING) or (
             line.kind is Kind.HEADLINE and bool(_NOTICE.search(line.text)))
         tight = line.kind is Kind.HEADLINE and _is_tight(lines, i)
@@ -156,17 +172,15 @@ def _build_story(doc: Document, block: list[Line], preamble: list[str], position
                  published: datetime | None) -> Story | None:
     title = ""
     paragraphs: list[str] = list(preamble)
-    for index, line in enumerate(block):
-        if line.kind in (Kind.BLANK, Kind.FURNITURE, Kind.BYLINE):
+    if block[0].kind in (Kind.HEADING, Kind.HEADLINE):
+        title, block = block[0].text, block[1:]
+    for text, kind in block:
+        if kind is Kind.BLANK or kind is Kind.FURNITURE or kind is Kind.BYLINE:
             continue
-        if index == 0 and line.kind in (Kind.HEADING, Kind.HEADLINE):
-            title = line.text
-            continue
-        if (paragraphs and line.kind is Kind.BODY
-                and paragraphs[-1][-1] not in TERMINAL_PUNCTUATION):
-            paragraphs[-1] = join_wrapped(paragraphs[-1], line.text)
+        if kind is Kind.BODY and paragraphs and paragraphs[-1][-1] not in TERMINAL_PUNCTUATION:
+            paragraphs[-1] = join_wrapped(paragraphs[-1], text)
         else:
-            paragraphs.append(line.text)
+            paragraphs.append(text)
     body = "\n".join(paragraphs)
     if not body:
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from datetime import datetime
 
 _CN_DATE = re.compile(r"(20\d{2}|19\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
@@ -10,7 +11,9 @@ _CN_DATE = re.compile(r"(20\d{2}|19\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*
 _ISO_DATE = re.compile(r"(20\d{2}|19\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2}))?")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 _MD_EMPHASIS = re.compile(r"\*\*|__|(?<![*\w])\*(?!\s)|`")
-_SENTENCE_END = "。！？!?；;\n"
+_MD_PREFIX_MARKS = tuple(">#-*+")
+_MD_PREFIX = re.compile(r"^\s*(?:>\s*)*(?:#{1,6}\s+)?(?:[-*+]\s+)?")
+_SENTENCE_END = re.compile("[。！？!?；;\n]")
 TERMINAL_PUNCTUATION = "。！？!?…”」』）)；;：:"
 
 
@@ -32,12 +35,16 @@ def parse_date(text: str) -> datetime | None:
 
 
 def strip_markdown(line: str) -> str:
-    """Plain text of one markdown line: links keep their text, emphasis and quote marks go."""
-    line = re.sub(r"^\s*(?:>\s*)+", "", line)
-    line = re.sub(r"^\s*#{1,6}\s+", "", line)
-    line = re.sub(r"^\s*[-*+]\s+", "", line)
-    line = _MD_LINK.sub(r"\1", line)
-    return _MD_EMPHASIS.sub("", line).strip()
+    """Plain text of one markdown line: links keep their text, emphasis and quote marks go.
+    Each rewrite runs only when its marker is there: this is called for every line."""
+    line = line.strip()
+    if line[:1] in _MD_PREFIX_MARKS:
+        line = _MD_PREFIX.sub("", line)
+    if "](" in line:
+        line = _MD_LINK.sub(r"\1", line)
+    if "*" in line or "_" in line or "`" in line:
+        line = _MD_EMPHASIS.sub("", line)
+    return line.strip()
 
 
 def markdown_links(text: str) -> list[tuple[str, str]]:
@@ -45,17 +52,36 @@ def markdown_links(text: str) -> list[tuple[str, str]]:
     return [(m.group(1).strip(), m.group(2)) for m in _MD_LINK.finditer(text)]
 
 
+class Sentences:
+    """The sentences of one text, found once and then looked up by offset."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._ends = [match.end() for match in _SENTENCE_END.finditer(text)]
+
+    def span(self, offset: int) -> tuple[int, int]:
+        """Start and end of the sentence holding text[offset]."""
+        index = bisect_right(self._ends, offset)
+        start = self._ends[index - 1] if index else 0
+        return start, self._ends[index] if index < len(self._ends) else len(self.text)
+
+    def around(self, start: int, end: int, limit: int = 160) -> str:
+        """The sentence containing text[start:end], trimmed to about `limit` characters."""
+        left, right = self.span(start)
+        if end > right:  # a phrase across a sentence end: rare
+            right = self.span(end - 1)[1]
+        sentence = self.text[left:right].strip()
+        if len(sentence) > limit:
+            cut = max(0, start - left - limit // 2)
+            sentence = ("…" if cut else "") + sentence[cut:cut + limit].strip() + "…"
+        return sentence
+
+
 def sentence_around(text: str, start: int, end: int, limit: int = 160) -> str:
-    """The sentence containing text[start:end], trimmed to about `limit` characters."""
-    left = max((text.rfind(ch, 0, start) for ch in _SENTENCE_END), default=-1) + 1
-    right_candidates = [i for i in (text.find(ch, end) for ch in _SENTENCE_END) if i != -1]
-    right = min(right_candidates) + 1 if right_candidates else len(text)
-    sentence = text[left:right].strip()
-    if len(sentence) > limit:
-        offset = start - left
-        lo = max(0, offset - limit // 2)
-        sentence = ("…" if lo else "") + sentence[lo:lo + limit].strip() + "…"
-    return sentence
+    """The sentence containing text[start:end], for a single lookup in a long text."""
+    lo = max(0, start - 2 * limit)  # a sentence longer than this is trimmed anyway
+    window = Sentences(text[lo:end + 2 * limit])
+    return window.around(start - lo, end - lo, limit)
 
 
 def first_sentence(text: str, limit: int = 40) -> str:
