@@ -18,12 +18,13 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 check: test
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check ruff mypy
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check 'ruff==0.17.6' 'mypy==2.4.1'
 	$(BIN)/ruff check newsmon flows tasks warehouse alerts tests bench
 	$(BIN)/mypy --ignore-missing-imports newsmon flows tasks warehouse alerts
 
 bench: $(STAMP)
 	$(BIN)/python bench/classify.py
+	$(BIN)/python bench/fetch.py
 
 clean:
 	rm -rf $(VENV) warehouse/*.duckdb warehouse/*.duckdb.wal

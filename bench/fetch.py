@@ -1,7 +1,7 @@
 """Fetch-cycle benchmark: do hanging feeds cost one timeout in parallel rather than one each,
 and are unchanged feeds left undownloaded on the next cycle?
 
-Serves `--feeds` small RSS feeds from this process, dealt over `--hosts` loopback addresses
+Serves `--feeds` small RSS feeds from a child process, dealt over `--hosts` loopback addresses
 (127.0.0.1, 127.0.0.2, ...: each its own host to the real per-host gate), with a
 `--hang-ratio` share of them never answering. Then, in the same run, so the machine's noise
 weighs on every figure alike:
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import multiprocessing
 import statistics
 import threading
 import time
@@ -34,6 +35,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from multiprocessing.connection import Connection
+from multiprocessing.sharedctypes import Synchronized
+from multiprocessing.synchronize import Event
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -87,67 +91,87 @@ def feed_body(number: int) -> bytes:
 
 
 class FeedServers:
-    """One ThreadingHTTPServer per host address, served from background threads."""
+    """One ThreadingHTTPServer per host address, all in a child process: the fetching side
+    must not share its interpreter lock with the servers, as it would not with real sites."""
 
     def __init__(self, feeds: Sequence[Feed]) -> None:
-        self.release = threading.Event()  # set at shutdown so hanging handlers return
-        self.bodies_sent = 0
-        self._lock = threading.Lock()
-        self._hanging = {feed.path for feed in feeds if feed.hangs}
-        self._bodies = {feed.path: feed_body(feed.number) for feed in feeds if not feed.hangs}
-        self._etags = {path: '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
-                       for path, body in self._bodies.items()}
-        handler = self._handler()
-        hosts = dict.fromkeys(feed.host for feed in feeds)
-        self._servers = {host: _listen(host, handler) for host in hosts}
+        self._feeds = list(feeds)
+        self._release = multiprocessing.Event()  # set at shutdown so hanging handlers return
+        self._sent = multiprocessing.Value("i", 0)
+        self._ports: dict[str, int] = {}
+        self._process: multiprocessing.Process | None = None
+
+    @property
+    def bodies_sent(self) -> int:
+        return self._sent.value
 
     def url(self, feed: Feed) -> str:
-        return f"http://{feed.host}:{self._servers[feed.host].server_address[1]}{feed.path}"
+        return f"http://{feed.host}:{self._ports[feed.host]}{feed.path}"
 
     def start(self) -> None:
-        for server in self._servers.values():
-            threading.Thread(target=server.serve_forever, daemon=True).start()
+        receiver, sender = multiprocessing.Pipe(duplex=False)
+        self._process = multiprocessing.Process(
+            target=_serve, args=(self._feeds, self._release, self._sent, sender), daemon=True)
+        self._process.start()
+        answer = receiver.recv()
+        if isinstance(answer, str):
+            raise SystemExit(answer)
+        self._ports = answer
 
     def stop(self) -> None:
-        self.release.set()
-        for server in self._servers.values():
-            server.shutdown()
-            server.server_close()
+        self._release.set()
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join()
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        feeds = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+def _serve(feeds: Sequence[Feed], release: Event, sent: Synchronized,
+           ports: Connection) -> None:
+    """The child process: start every host's server, report the ports, serve until stopped."""
+    hanging = {feed.path for feed in feeds if feed.hangs}
+    bodies = {feed.path: feed_body(feed.number) for feed in feeds if not feed.hangs}
+    etags = {path: '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+             for path, body in bodies.items()}
 
-            def log_message(self, *args: object) -> None:
-                pass
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-                if self.path in feeds._hanging:
-                    feeds.release.wait(HANG_LIMIT_S)
-                    self.close_connection = True
-                    return
-                body, etag = feeds._bodies.get(self.path), feeds._etags.get(self.path)
-                if body is None or etag is None:
-                    self.send_error(404)
-                    return
-                if self.headers.get("If-None-Match") == etag:
-                    self.send_response(304)
-                    self.send_header("ETag", etag)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                with feeds._lock:
-                    feeds.bodies_sent += 1
-                self.send_response(200)
-                self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            if self.path in hanging:
+                release.wait(HANG_LIMIT_S)
+                self.close_connection = True
+                return
+            body, etag = bodies.get(self.path), etags.get(self.path)
+            if body is None or etag is None:
+                self.send_error(404)
+                return
+            if self.headers.get("If-None-Match") == etag:
+                self.send_response(304)
                 self.send_header("ETag", etag)
+                self.send_header("Content-Length", "0")
                 self.end_headers()
-                self.wfile.write(body)
+                return
+            with sent.get_lock():
+                sent.value += 1
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("ETag", etag)
+            self.end_headers()
+            self.wfile.write(body)
 
-        return Handler
+    try:
+        servers = {host: _listen(host, Handler) for host in dict.fromkeys(f.host for f in feeds)}
+    except SystemExit as exc:
+        ports.send(str(exc))
+        return
+    for server in servers.values():
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    ports.send({host: server.server_address[1] for host, server in servers.items()})
+    release.wait()
 
 
 def _listen(host: str, handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
@@ -267,7 +291,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=3, help="concurrent cycles")
     parser.add_argument("--baseline-repeats", type=int, default=1, help="sequential cycles")
     parser.add_argument("--workers", type=int, default=32)
-    parser.add_argument("--hosts", type=int, default=10, help="loopback addresses, 1 to 254")
+    parser.add_argument("--hosts", type=int, default=200,
+                        help="loopback addresses, 1 to 254 (default: a site per feed)")
     parser.add_argument("--per-host", type=int, default=defaults.per_host,
                         help="the HostGate's requests at once to one host")
     parser.add_argument("--host-delay", type=float, default=defaults.host_delay,
@@ -290,7 +315,7 @@ def main() -> int:
         # two http_get ends up applying.
         limits = Limits(connect_timeout=1, read_timeout=args.timeout, per_host=args.per_host,
                         host_delay=args.host_delay)
-        setup = Setup(sources, {s.id for s, f in zip(sources, feeds) if f.hangs}, limits,
+        setup = Setup(sources, {s.id for s, f in zip(sources, feeds, strict=True) if f.hangs}, limits,
                       partial(fetch_all, workers=args.workers))
         most = max(Counter(feed.host for feed in feeds).values())
         print(f"fetch bench: {len(feeds)} feeds ({len(setup.hanging)} hang), per-source read "

@@ -20,8 +20,7 @@ def _echo_json_line(item: object) -> None:
     of the time the json module takes."""
     import orjson
 
-    stdout = click.get_binary_stream("stdout")
-    stdout.write(orjson.dumps(item, default=str) + b"\n")
+    sys.stdout.buffer.write(orjson.dumps(item, default=str) + b"\n")
 
 
 def _quiet_prefect(verbose: bool) -> None:

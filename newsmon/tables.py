@@ -33,7 +33,8 @@ def format_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
               for i, c in enumerate(columns)]
 
     def line(values: Sequence[str]) -> str:
-        return " | ".join(v + " " * (w - display_width(v)) for v, w in zip(values, widths)).rstrip()
+        padded = (v + " " * (w - display_width(v)) for v, w in zip(values, widths, strict=True))
+        return " | ".join(padded).rstrip()
 
     out = [line(columns), "-+-".join("-" * w for w in widths)]
     out += [line(r) for r in cells]
@@ -50,7 +51,7 @@ def format_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def format_json(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    return json.dumps([dict(zip(columns, row)) for row in rows], ensure_ascii=False, default=str,
+    return json.dumps([dict(zip(columns, row, strict=True)) for row in rows], ensure_ascii=False, default=str,
                       indent=2)
 
 

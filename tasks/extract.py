@@ -78,7 +78,7 @@ def _fallback_text(soup: BeautifulSoup) -> str:
         tag.decompose()
     for tag in soup.find_all(True):
         if isinstance(tag, Tag) and tag.attrs is not None:
-            marks = " ".join([*tag.get("class", []), tag.get("id", "")])
+            marks = f"{attr_text(tag, 'class')} {attr_text(tag, 'id')}".strip()
             if marks and _NOISE_CLASSES.search(marks):
                 tag.decompose()
     best, best_len = None, 0
@@ -104,11 +104,18 @@ def _strip_boilerplate(text: str, title: str | None) -> str:
                                                      and len(line) < 120))
 
 
+def attr_text(tag: Tag, name: str) -> str:
+    """An attribute as one string: multi-valued ones (class) joined, a missing one empty."""
+    value = tag.get(name)
+    return " ".join(value) if isinstance(value, list) else value or ""
+
+
 def _meta_date(soup: BeautifulSoup) -> datetime | None:
     for tag in soup.find_all("meta"):
-        key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").lower()
+        key = (attr_text(tag, "property") or attr_text(tag, "name")
+               or attr_text(tag, "itemprop")).lower()
         if key in _META_DATES or key == "datepublished":
-            found = _parse_iso(tag.get("content"))
+            found = _parse_iso(attr_text(tag, "content"))
             if found:
                 return found
     time_tag = soup.find("time", attrs={"datetime": True})

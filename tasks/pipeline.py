@@ -21,8 +21,7 @@ from tasks.classify import Classifier
 from tasks.dedup import assign_stories
 from tasks.http import HostGate, Limits, make_client
 from tasks.records import Article
-from tasks.sources import (Cursor, FetchContext, FetchResult, SourceConfig, due_sources,
-                           fetch_all)
+from tasks.sources import Cursor, FetchContext, FetchResult, SourceConfig, due_sources, fetch_all
 from tasks.split import split_document
 from warehouse import FetchRun, StoreReport, Streak, Warehouse
 

@@ -9,9 +9,9 @@ from pydantic import SecretStr
 
 from alerts.channels import AppriseChannel, TerminalChannel, build_channels
 from alerts.deliver import deliver_pending
+from alerts.rules import ResolvedRule, alert_intents
 from newsmon.errors import ConfigError
 from tasks.records import Article, Labels, Mention, Origin, Story
-from alerts.rules import ResolvedRule, alert_intents
 from warehouse import FetchRun, Warehouse
 
 NOW = datetime(2026, 1, 2, tzinfo=UTC)
@@ -82,8 +82,8 @@ def test_target_down_is_recorded_failed_then_delivered_once(tmp_path: Path, rece
     assert statuses(db) == [("failed", 1), ("pending", 0), ("pending", 0)]
 
     # The same channel comes back: the receiver now listens where the dead URL pointed.
-    from http.server import ThreadingHTTPServer
     import threading
+    from http.server import ThreadingHTTPServer
 
     handler = receiver_handler(receiver)
     server = ThreadingHTTPServer(("127.0.0.1", int(port)), handler)
@@ -103,7 +103,7 @@ def receiver_handler(state):
     from http.server import BaseHTTPRequestHandler
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
             state.requests.append({"path": self.path, "body": body})
             self.send_response(200)

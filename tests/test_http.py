@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from tasks.http import FetchFailed, HostGate, Limits, USER_AGENT, http_get, make_client
+from tasks.http import USER_AGENT, FetchFailed, HostGate, Limits, http_get, make_client
 
 FAST = Limits(connect_timeout=1, read_timeout=1, deadline=5, max_bytes=1024 * 1024,
               max_redirects=3)

@@ -23,9 +23,10 @@ def test_readme_sql_examples_run(query: str, filled_warehouse: Path) -> None:
     with Warehouse.open(filled_warehouse, read_only=True) as wh:
         columns, rows = wh.query(query)
     assert columns
-    if "status <> 'sent'" not in query:  # a fresh terminal-only run owes nothing
+    # A fresh terminal-only run owes nothing, and the sample has no story from two sources.
+    if not any(marker in query for marker in ("status <> 'sent'", "having count(*) > 1")):
         assert rows
 
 
-def test_readme_has_three_sql_examples() -> None:
-    assert len(QUERIES) == 3
+def test_readme_has_sql_examples() -> None:
+    assert len(QUERIES) >= 3

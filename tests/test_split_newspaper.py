@@ -27,7 +27,7 @@ def stories_of(name: str):
 def test_pages_split_into_reports_with_titles(seed: str, titles: list[str | None]) -> None:
     stories = stories_of(seed)
     assert len(stories) == len(titles)
-    for story, title in zip(stories, titles):
+    for story, title in zip(stories, titles, strict=True):
         if title is not None:
             assert story.title == title
         assert len(story.body) > 300, story.title

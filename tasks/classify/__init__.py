@@ -8,8 +8,14 @@ from pathlib import Path
 from tasks.classify.catalog import Alias, Catalog, Topic, load_catalog, load_topics
 from tasks.classify.events import RULES as EVENT_RULES
 from tasks.classify.events import Rule, extract_events
-from tasks.classify.matcher import (KEEP_CASE, Hit, PhraseMatcher, longest_non_overlapping,
-                                    normalize, spellings)
+from tasks.classify.matcher import (
+    KEEP_CASE,
+    Hit,
+    PhraseMatcher,
+    longest_non_overlapping,
+    normalize,
+    spellings,
+)
 from tasks.classify.script import looks_traditional, to_simplified
 from tasks.records import Labels, Mention, TopicLabel
 from tasks.split.text import Sentences
@@ -74,8 +80,8 @@ class Classifier:
             # aliases that carry rules (or all of them, when explaining).
             to_check = matches
             if decisions is None:
-                accepted += [Hit(start, end, plain[i]) for i, start, end in matches
-                             if plain[i] is not None]
+                accepted += [Hit(start, end, alias) for i, start, end in matches
+                             if (alias := plain[i]) is not None]
                 to_check = [m for m in matches if plain[m[0]] is None]
             for index, start, end in to_check:
                 candidates = parts[index].candidates
@@ -90,8 +96,8 @@ class Classifier:
                     decisions += [Decision(a.text, a.company_id, start, end, alias is not None,
                                            reason) for a in considered]
         # Topics and events read the simplified view only; aliases match in both.
-        topic_hits = [(parts[i].topic, start, end) for i, start, end in matches
-                      if parts[i].topic is not None]
+        topic_hits = [(topic, start, end) for i, start, end in matches
+                      if (topic := parts[i].topic) is not None]
         cues = [(start, rule) for i, start, _ in matches for rule in parts[i].rules]
         chosen = longest_non_overlapping(accepted)
         salience = _salience(chosen, title_length)
@@ -106,7 +112,7 @@ class Classifier:
         return Labels(tuple(mentions), tuple(self._topics(sentences, topic_hits)), tuple(events))
 
     def _topics(self, sentences: Sentences,
-                hits: list[tuple[str | None, int, int]]) -> list[TopicLabel]:
+                hits: list[tuple[str, int, int]]) -> list[TopicLabel]:
         counts: dict[str, int] = {}
         first: dict[str, tuple[int, int]] = {}
         for topic_id, start, end in hits:
@@ -176,7 +182,7 @@ def _accept(text: str, views: list[str], start: int, end: int,
         # (文心雕龙 for 文心, 小米粥 for 小米); in traditional text, both scripts count.
         lo, hi = max(0, start - alias.window), end + alias.window
         context = "\x00".join(view[lo:hi] for view in views)
-        rejected = [w for w, n in zip(alias.reject_near, candidate.reject_near) if n in context]
+        rejected = [w for w, n in zip(alias.reject_near, candidate.reject_near, strict=True) if n in context]
         if rejected:
             reason = f"{phrase!r} rejected: {rejected[0]!r} within {alias.window} chars"
             continue

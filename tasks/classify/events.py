@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from tasks.records import Event, Mention
 from tasks.split.text import Sentences
 
-_ROUND = re.compile(r"(天使\+?|种子|Pre-?A\+?|Pre-?B\+?|[A-F]\+{0,2}|战略|新一|首|第[一二三四五六七八九十]+)轮")
+_ROUND = re.compile(r"(天使\+?|种子|Pre-?A\+?|Pre-?B\+?|[A-F]\+{0,2}|战略|新一|首"
+                    r"|第[一二三四五六七八九十]+)轮")
 _AMOUNT = re.compile(r"(?P<value>\d+(?:\.\d+)?|[数十百千近超逾]+)\s*(?P<unit>亿|万|千万|百万)?\s*"
                      r"(?P<currency>美元|美金|人民币|元|港元|港币|欧元|日元)")
 _INVESTOR_CUE = re.compile(r"(领投|跟投|参投|联合投资|投资方|投资机构|获得?.{0,20}投资)")
@@ -26,7 +27,8 @@ _EXCHANGES = [("港交所", "HKEX"), ("香港交易所", "HKEX"), ("联交所", 
 _IPO_STAGES = [("listed", re.compile(r"(挂牌上市|正式上市|上市首日|敲钟|登陆|正式挂牌|成功上市)")),
                ("priced", re.compile(r"(定价|招股价|发行价)")),
                ("hearing", re.compile(r"(聆讯)")),
-               ("filed", re.compile(r"(招股书|招股说明书|递表|递交.{0,10}申请|提交.{0,10}申请|IPO辅导|上市申请)"))]
+               ("filed", re.compile(r"(招股书|招股说明书|递表|递交.{0,10}申请|提交.{0,10}申请"
+                                    r"|IPO辅导|上市申请)"))]
 _ROLE = re.compile(r"(CEO|CTO|COO|CFO|首席\S{2,4}官|首席科学家|总裁|董事长|总经理|负责人|创始人|联合创始人)")
 
 
@@ -115,7 +117,7 @@ def _subjects(kind: str, named: list[Mention], offset: int, trigger: int) -> lis
     return unique
 
 
-def _details(kind: str, sentence: str, named: list[Mention], after: int) -> dict[str, object]:
+def _details(kind: str, sentence: str, named: Sequence[Mention], after: int) -> dict[str, object]:
     details: dict[str, object] = {}
     if kind == "funding":
         if (round_ := _ROUND.search(sentence)):
@@ -148,6 +150,7 @@ def _details(kind: str, sentence: str, named: list[Mention], after: int) -> dict
             details["partners"] = partners
     elif kind == "executive_change":
         # The new role follows the trigger (加盟X出任CTO); an earlier one is the old job.
-        if (role := _ROLE.search(sentence, after) or _ROLE.search(sentence)):
+        role = _ROLE.search(sentence, after) or _ROLE.search(sentence)
+        if role:
             details["role"] = role.group()
     return details

@@ -11,8 +11,7 @@ from typing import Any
 from newsmon.errors import SourceError
 from tasks.records import Document
 from tasks.sources import files, html, rss
-from tasks.sources.base import (Cursor, FetchContext, FetchResult, SourceConfig,
-                                WebSourceConfig)
+from tasks.sources.base import Cursor, FetchContext, FetchResult, SourceConfig, WebSourceConfig
 
 Fetcher = Callable[[Any, FetchContext, FetchResult], Iterator[Document]]
 

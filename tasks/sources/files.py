@@ -14,7 +14,6 @@ from tasks.records import Document
 from tasks.sources.base import Cursor, FetchContext, FetchResult, SourceConfig
 
 
-
 class FilesSource(SourceConfig):
     kind: Literal["files"]
     path: str
@@ -54,9 +53,7 @@ def resolve_paths(pattern: str, base_dir: Path) -> list[Path]:
         root = base_dir / root
     if root.is_file():
         return [root]
-    if root.is_dir():
-        candidates = root.rglob("*")
-    else:
-        candidates = (Path(p) for p in glob.glob(str(root), recursive=True))
-    return sorted(p for p in candidates
-                  if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith("."))
+    candidates = (root.rglob("*") if root.is_dir()
+                  else (Path(p) for p in glob.glob(str(root), recursive=True)))
+    return sorted(p for p in candidates if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                  and not p.name.startswith("."))

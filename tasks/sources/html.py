@@ -17,7 +17,7 @@ from pydantic import Field
 
 from newsmon.errors import SourceError
 from tasks.encoding import decode_html
-from tasks.extract import extract_article
+from tasks.extract import attr_text, extract_article
 from tasks.http import USER_AGENT, FetchFailed, Limits, http_get
 from tasks.records import Document
 from tasks.sources.base import Cursor, FetchContext, FetchResult, WebSourceConfig
@@ -101,7 +101,8 @@ def page_document(source: HtmlSource, url: str, html: str) -> Document:
         if source.title_selector and (tag := soup.select_one(source.title_selector)):
             title = tag.get_text(" ", strip=True) or title
         if source.date_selector and (tag := soup.select_one(source.date_selector)):
-            published = parse_date(tag.get("datetime") or tag.get_text(" ", strip=True)) or published
+            published = parse_date(attr_text(tag, "datetime") or tag.get_text(" ", strip=True)) \
+                or published
     return Document(source_id=source.id, url=canonical_url(url), text=extracted.text,
                     fetched_at=datetime.now(UTC), media_type="text/html",
                     title=title or extracted.text[:40], published_at=published)

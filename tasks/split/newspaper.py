@@ -14,8 +14,7 @@ from enum import Enum
 from typing import NamedTuple
 
 from tasks.records import Document, Story
-from tasks.split.text import (TERMINAL_PUNCTUATION, first_sentence, join_wrapped, parse_date,
-                              strip_markdown)
+from tasks.split.text import TERMINAL_PUNCTUATION, first_sentence, join_wrapped, parse_date, strip_markdown
 
 
 class Kind(Enum):
@@ -136,7 +135,7 @@ def _story_starts(lines: list[Line]) -> list[int]:
         if anchors and not any(ln.kind is Kind.BODY for ln in lines[anchors[-1]:i]):
             continue  # title, byline and dateline of one report: one anchor
         anchors.append(i)
-    starts = []
+    starts: list[int] = []
     for anchor in anchors:
         floor = starts[-1] + 1 if starts else 0
         starts.append(_title_line(lines, anchor, floor))
