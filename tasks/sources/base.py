@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tasks.http import HostGate, Limits
+from newsmon.errors import SourceError
+from tasks.http import FetchFailed, HostGate, Limits, Response, http_get
 from tasks.records import Document
 
 if TYPE_CHECKING:
@@ -97,3 +98,21 @@ class FetchContext:
         if self.client is None:
             raise RuntimeError("this fetch needs an HTTP client in its FetchContext")
         return self.client
+
+
+def get_if_changed(source: WebSourceConfig, context: FetchContext, result: FetchResult,
+                   limits: Limits) -> Response | None:
+    """The source's own URL, asked for with its cursor (ETag, Last-Modified): None when the
+    server says it has not changed since the last cycle."""
+    cursor = context.cursors.get((source.id, source.url))
+    try:
+        response = http_get(context.http(), source.url, limits, context.gate,
+                            etag=cursor.etag if cursor else None,
+                            last_modified=cursor.last_modified if cursor else None)
+    except FetchFailed as exc:
+        raise SourceError(source.id, f"{source.url}: {exc}") from None
+    if response.not_modified:
+        result.not_modified = True
+        return None
+    result.downloads += 1
+    return response

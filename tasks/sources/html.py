@@ -20,7 +20,7 @@ from tasks.encoding import decode_html
 from tasks.extract import attr_text, extract_article
 from tasks.http import USER_AGENT, FetchFailed, Limits, http_get
 from tasks.records import Document
-from tasks.sources.base import Cursor, FetchContext, FetchResult, WebSourceConfig
+from tasks.sources.base import Cursor, FetchContext, FetchResult, WebSourceConfig, get_if_changed
 from tasks.split.text import parse_date
 from tasks.urls import canonical_url
 
@@ -60,17 +60,9 @@ def fetch(source: HtmlSource, context: FetchContext, result: FetchResult) -> Ite
     limits = source.limits(context.limits)
     if source.obey_robots and not _allowed(source.url, context, limits):
         raise SourceError(source.id, f"{source.url}: disallowed by robots.txt")
-    cursor = context.cursors.get((source.id, source.url))
-    try:
-        page = http_get(context.http(), source.url, limits, context.gate,
-                        etag=cursor.etag if cursor else None,
-                        last_modified=cursor.last_modified if cursor else None)
-    except FetchFailed as exc:
-        raise SourceError(source.id, f"{source.url}: {exc}") from None
-    if page.not_modified:
-        result.not_modified = True
+    page = get_if_changed(source, context, result, limits)
+    if page is None:
         return
-    result.downloads += 1
     html = decode_html(page.body, page.charset).text
     links = list_links(html, page.url, source.link_selector, source.same_site)
     if not links:

@@ -22,7 +22,7 @@ from tasks.encoding import decode_bytes, decode_html
 from tasks.extract import extract_article
 from tasks.http import FetchFailed, http_get
 from tasks.records import Document
-from tasks.sources.base import Cursor, FetchContext, FetchResult, WebSourceConfig
+from tasks.sources.base import Cursor, FetchContext, FetchResult, WebSourceConfig, get_if_changed
 from tasks.urls import canonical_url
 
 _XML_DECLARED = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']")
@@ -101,17 +101,9 @@ def html_to_text(html: str) -> str:
 def fetch(source: RssSource, context: FetchContext, result: FetchResult) -> Iterator[Document]:
     """New entries of the feed, skipping those already stored, at most `max_items`."""
     limits = source.limits(context.limits)
-    cursor = context.cursors.get((source.id, source.url))
-    try:
-        response = http_get(context.http(), source.url, limits, context.gate,
-                            etag=cursor.etag if cursor else None,
-                            last_modified=cursor.last_modified if cursor else None)
-    except FetchFailed as exc:
-        raise SourceError(source.id, f"{source.url}: {exc}") from None
-    if response.not_modified:
-        result.not_modified = True
+    response = get_if_changed(source, context, result, limits)
+    if response is None:
         return
-    result.downloads += 1
     try:
         entries = parse_feed(response.body, response.charset, response.url)
     except FeedError as exc:
