@@ -83,3 +83,24 @@ def test_topics_have_evidence(classifier: Classifier) -> None:
     [topic] = [t for t in classifier.classify("宇树科技发布人形机器人。").topics
                if t.topic == "embodied_ai"]
     assert "机器人" in topic.evidence
+
+
+def test_event_subjects_and_details(classifier: Classifier) -> None:
+    def events(text: str) -> dict[tuple[str, str], dict]:
+        return {(e.type, e.company_id): e.details for e in classifier.classify(text).events}
+
+    # the company after a stake verb took the money; the investor is not a subject
+    assert events("在最近一轮融资中，红杉中国入股了无问芯穹。") == {
+        ("funding", "infinigence"): {"investors": ["红杉中国"]}}
+    # English amounts and rounds
+    assert events("MiniMax raised US$600 million in a Series B led by Tencent.")[
+        ("funding", "minimax")] == {"round": "Series B", "amount": "600 million",
+                                    "currency": "美元", "investors": ["腾讯"]}
+    # traditional script is read as simplified by the rules, the evidence stays as written
+    [event] = classifier.classify("無問芯穹完成近5億元A輪融資。").events
+    assert (event.type, event.company_id, event.evidence) == ("funding", "infinigence",
+                                                              "無問芯穹完成近5億元A輪融資。")
+    # a unit and its parent are one party, not partners
+    assert ("partnership", "huawei") not in events("柳药集团与华为云合作，采用盘古大模型。")
+    # the subject is in the trigger's clause, not elsewhere in the sentence
+    assert set(events("OpenAI利润率提升，MiniMax通过港交所聆讯。")) == {("ipo", "minimax")}

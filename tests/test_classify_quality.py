@@ -28,7 +28,7 @@ def test_company_precision_and_recall_floors(result) -> None:
 
 def test_topic_and_event_recall_floors(result) -> None:
     assert result.topics.recall >= 0.9
-    assert result.events.recall >= 0.6
+    assert result.events.recall >= 0.9
 
 
 def test_tracked_companies_are_never_missed(result) -> None:

@@ -48,8 +48,6 @@ class Classifier:
             + [(cue, rule) for rule in EVENT_RULES for cue in rule.cues])
         self._parts = [_Part.of(self._phrases.entries(i)) for i in range(self._phrases.size)]
         self._plain = [part.plain for part in self._parts]
-        self._never_subject = frozenset(
-            c.id for c in catalog.companies.values() if c.sector in ("exchange", "media"))
 
     @classmethod
     def load(cls, extra_catalogs: list[Path] | tuple[Path, ...] = ()) -> Classifier:
@@ -68,9 +66,10 @@ class Classifier:
         normalized = normalize(text)
         # Traditional text is matched twice: as written (for 繁體 aliases) and converted to
         # simplified; both have the same offsets.
-        views = [normalized]
+        views, reading = [normalized], text
         if looks_traditional(text):
             views.append(to_simplified(normalized))
+            reading = to_simplified(text)  # what the event rules read
         accepted: list[Hit[Alias]] = []
         seen: set[tuple[int, int]] = set()
         plain, parts = self._plain, self._parts
@@ -108,7 +107,7 @@ class Classifier:
             mentions.append(Mention(company.id, company.name, text[hit.start:hit.end], hit.start,
                                     hit.end, sentences.around(hit.start, hit.end),
                                     salience[company.id]))
-        events = extract_events(sentences, mentions, cues, self._never_subject)
+        events = extract_events(sentences, mentions, cues, self.catalog.companies, reading)
         return Labels(tuple(mentions), tuple(self._topics(sentences, topic_hits)), tuple(events))
 
     def _topics(self, sentences: Sentences,

@@ -72,20 +72,23 @@ def _score(result: Evaluation, case: dict[str, Any], labels: Labels) -> None:
                 s.fp += 1
             else:
                 s.fn += 1
-    if expected != got:
-        result.errors.append((case["id"], sorted(expected - got), sorted(got - expected)))
+    missed = sorted(expected - got)
     found_topics = {t.topic for t in labels.topics}
     for topic in case.get("topics") or []:
         if topic in found_topics:
             result.topics.tp += 1
         else:
             result.topics.fn += 1
+            missed.append(f"topic {topic}")
     found_events = Counter((e.type, e.company_id) for e in labels.events)
     for event in case.get("events") or []:
         if found_events[(event["type"], event["company"])]:
             result.events.tp += 1
         else:
             result.events.fn += 1
+            missed.append(f"event {event['type']} {event['company']}")
+    if missed or got - expected:
+        result.errors.append((case["id"], missed, sorted(got - expected)))
 
 
 class _SeedStories:
