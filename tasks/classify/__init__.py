@@ -1,4 +1,5 @@
-"""Classify a text by company and topic. Pure: text in, labels with evidence out."""
+"""Classify a text by company, topic and business event. Pure: text in, labels with evidence
+out."""
 
 from __future__ import annotations
 
@@ -94,7 +95,7 @@ class Classifier:
                     considered = [alias] if alias else [c.alias for _, c in candidates]
                     decisions += [Decision(a.text, a.company_id, start, end, alias is not None,
                                            reason) for a in considered]
-        # Topics and events read the simplified view only; aliases match in both.
+        # Topics and events read the last view's matches (the simplified one); aliases both.
         topic_hits = [(topic, start, end) for i, start, end in matches
                       if (topic := parts[i].topic) is not None]
         cues = [(start, rule) for i, start, _ in matches for rule in parts[i].rules]
@@ -151,8 +152,7 @@ class _Part:
     """What one phrase of the automaton stands for."""
 
     candidates: tuple[tuple[str, _Candidate], ...]  # company aliases, as spelled
-    plain: Alias | None  # the alias, when it is the only one and has no case or context rule
-    # (the one phrase that matched is always that alias: no further look needed)
+    plain: Alias | None  # the only alias, when it has no case or context rule to check
     topic: str | None  # the topic it is a keyword of (load_topics keeps it to one)
     rules: tuple[Rule, ...]  # the event rules it is a cue of
 
