@@ -96,6 +96,8 @@ def test_suggest_patterns(classifier: Classifier, text: str,
     "第十二届中国(上海)国际技术进出口交易会(以下简称上交会)开幕",  # an event, not a company
     "人工智能（AI）正在改变行业",                                  # a gloss
     "稀宇科技（MiniMax）发布新模型",                                # both already known
+    "2025年初，随着深度求索(DeepSeek)公司的出圈",                   # a known name, words in front
+    "自变量构建统一的端到端物理世界基础模型(WALL-OSS)；",            # a description, not a name
 ])
 def test_suggest_stays_quiet(classifier: Classifier, text: str) -> None:
     assert list(suggest(text, classifier)) == []

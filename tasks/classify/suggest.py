@@ -12,12 +12,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tasks.classify import Classifier
-from tasks.classify.catalog import Catalog
+from tasks.classify.catalog import Catalog, Company
 from tasks.split.text import sentence_around
 
 # The end of an organisation's full name; a phrase with none of these is an event, a law, a place.
 _ORG_SUFFIX = re.compile(r"(公司|集团|研究院|研究所|实验室|大学|学院|中心|银行|基金|资本|创投|投资|"
                          r"交易所|科技|智能|Inc\.?|Ltd\.?|Corp\.?|Co\.)$")
+_CJK = re.compile("[\u4e00-\u9fff]")
+_SHORT_NAME = 8  # characters: longer unregistered phrases are descriptions
 # A name is the run of characters before the bracket, back to the last of these.
 _NAME_STOP = re.compile(r"[\s，。；：、！？,.;:!?“”\"「」《》（）()【】]|[了的是由与和在及将为对向把从被其]")
 _ABBREVIATION = re.compile(
@@ -54,7 +56,9 @@ def suggest(text: str, classifier: Classifier) -> Iterator[Suggestion]:
     for match in _ENGLISH.finditer(text):
         english = match.group("en").strip()
         chinese = _name_before(text, match.start())
-        if not chinese or not re.search(r"[\u4e00-\u9fff]", chinese):
+        # A name, not a description: a short name or a registered one.
+        if not _CJK.search(chinese) or (len(chinese) > _SHORT_NAME
+                                        and not _ORG_SUFFIX.search(chinese)):
             continue
         # A bare bracket is often a gloss ("人工智能（AI）"): only an explicit 英文名 label or a
         # known company makes the pair worth proposing.
@@ -68,17 +72,26 @@ def suggest(text: str, classifier: Classifier) -> Iterator[Suggestion]:
                              match.start(), _evidence(text, match.start()))
 
 
-def _pair(catalog: Catalog, full: str, short: str, pattern: str, text: str, at: int) -> Iterator[Suggestion]:
+def _pair(catalog: Catalog, full: str, short: str, pattern: str, text: str,
+          at: int) -> Iterator[Suggestion]:
     known_full, known_short = catalog.resolve(full), catalog.resolve(short)
     evidence = _evidence(text, at)
     if known_full and not known_short:
-        yield Suggestion(short, known_full.id, known_full.name, False, pattern, at, evidence)
+        if not _extends_alias(short, known_full):
+            yield Suggestion(short, known_full.id, known_full.name, False, pattern, at, evidence)
     elif known_short and not known_full:
-        yield Suggestion(full, known_short.id, known_short.name, False, pattern, at, evidence)
+        if not _extends_alias(full, known_short):
+            yield Suggestion(full, known_short.id, known_short.name, False, pattern, at, evidence)
     elif not known_full and not known_short and _ORG_SUFFIX.search(full):
         name = short if pattern == "abbreviation" else full
         alias = full if pattern == "abbreviation" else short
         yield Suggestion(alias, None, name, False, pattern, at, evidence)
+
+
+def _extends_alias(candidate: str, company: Company) -> bool:
+    """True when the candidate is a known alias with words in front (随着深度求索): the name
+    scan went too far back, it is not a new name."""
+    return any(candidate.endswith(alias.text) for alias in company.aliases)
 
 
 def _name_before(text: str, end: int, hint: str = "") -> str:
