@@ -133,15 +133,11 @@ def extract_events(sentences: Sentences, mentions: Sequence[Mention],
             trigger = rule.trigger.search(sentence)
             if not trigger:
                 continue
-            subjects = _subjects(rule.type, named, companies, start, trigger)
-            implied = (rule.type == "partnership" and len(subjects) == 1 and main is not None
-                       and main.company_id != subjects[0].company_id
-                       and sentence.startswith(("与", "和", "同")))
-            if implied and main is not None:
-                subjects = [main, *subjects]
-            if rule.type == "partnership" and len(subjects) == 1 and not (
-                    trigger.start() <= subjects[0].start - start < trigger.end()):
-                continue  # one party named, and not inside "与X合作": not enough to go on
+            subjects, implied = _subjects(rule.type, named, companies, start, trigger), False
+            if rule.type == "partnership":
+                subjects, implied = _parties(subjects, main, trigger, start)
+            if not subjects:
+                continue
             details = _details(rule.type, sentence, named, subjects, trigger.end())
             for mention in subjects:
                 subject = mention.start - start < trigger.start() and not implied
@@ -152,6 +148,20 @@ def extract_events(sentences: Sentences, mentions: Sequence[Mention],
                     found[key] = Event(rule.type, mention.company_id, mention.company, evidence,
                                        round(confidence, 2), details)
     return list(found.values())
+
+
+def _parties(named: list[Mention], main: Mention | None, trigger: re.Match[str],
+             offset: int) -> tuple[list[Mention], bool]:
+    """The parties of a partnership, and whether one is implied: two or more named; one, with
+    the headline's company when the sentence leaves its subject out ("与英特尔联手…"); or one
+    named inside the trigger ("与华为云合作"). Else none: one name alone is not enough."""
+    if len(named) != 1:
+        return named, False
+    only = named[0]
+    if (main is not None and main.company_id != only.company_id
+            and trigger.string.startswith(("与", "和", "同"))):
+        return [main, only], True
+    return (named if trigger.start() <= only.start - offset < trigger.end() else []), False
 
 
 def _subjects(kind: str, named: Sequence[Mention], companies: Mapping[str, Company],
