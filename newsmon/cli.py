@@ -295,7 +295,9 @@ def evaluate_command(labelled: str, seeds: str, show_errors: bool) -> None:
     total = result.companies
     click.echo(f"\n{result.cases} cases; companies: precision {total.precision:.3f}, "
                f"recall {total.recall:.3f} (tp {total.tp}, fp {total.fp}, fn {total.fn}); "
-               f"topics recall {result.topics.recall:.3f}; events recall {result.events.recall:.3f}")
+               f"topics recall {result.topics.recall:.3f}; events recall "
+               f"{result.events.recall:.3f}, precision {result.events.precision:.3f} (on written "
+               f"cases)")
     if show_errors:
         for case_id, missed, extra in result.errors:
             click.echo(f"  {case_id}: missed {missed or '-'}, extra {extra or '-'}")

@@ -90,7 +90,7 @@ RULES = [
     Rule("policy", ("考察", "调研", "视察", "走进", "来到", "出口管制", "实体清单", "监管", "备案",
                     "政策支持", "管理办法", "regulation", "regulators", "export", "sanctions"),
          re.compile(r"((总书记|总理|部长|省长|市长|书记|区长|局长|主席|领导|官员|代表团).{0,12}"
-                    r"(考察|调研|视察|走进|来到)|出口管制|实体清单|监管|备案|政策支持|管理办法)"
+                    r"(考察|调研|视察|走进|来到)|出口管制|实体清单|监管|(?<!辅导)备案|政策支持|管理办法)"
                     r"|(?i:\b(?:regulation|regulators|export controls?|entity list|sanctions)\b)"),
          0.5),
     Rule("executive_change", ("出任", "担任", "任命", "加盟", "加入", "离职", "卸任", "辞任", "辞去",
@@ -147,7 +147,10 @@ def extract_events(sentences: Sentences, mentions: Sequence[Mention],
                 if key not in found or found[key].confidence < confidence:
                     found[key] = Event(rule.type, mention.company_id, mention.company, evidence,
                                        round(confidence, 2), details)
-    return list(found.values())
+    # Money raised in a listing is the IPO's, not a funding round.
+    return [event for key, event in found.items()
+            if not (key[0] == "funding" and ("ipo", key[1]) in found
+                    and found["ipo", key[1]].evidence == event.evidence)]
 
 
 def _parties(named: list[Mention], main: Mention | None, trigger: re.Match[str],
