@@ -1,4 +1,4 @@
-"""Alert rules: which (rule, company, article) triples owe an alert. Pure."""
+"""Alert rules: which (rule, company, story) triples owe an alert. Pure."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from alerts.render import render_article_alert
 from newsmon.config import AlertRule
 from newsmon.errors import ConfigError
-from tasks.classify.catalog import Catalog
-from tasks.records import SALIENCE, Article, Mention
+from tasks.classify import Classifier
+from tasks.records import EVENT_TYPES, SALIENCE, Article, Mention
 from warehouse import AlertIntent
 
 
@@ -18,27 +18,40 @@ from warehouse import AlertIntent
 class ResolvedRule:
     name: str
     company_ids: frozenset[str]
-    topics: frozenset[str]
+    topics: frozenset[str] = frozenset()
     min_salience: str = "passing"
+    events: frozenset[str] = frozenset()
 
 
-def resolve_rules(rules: Sequence[AlertRule], catalog: Catalog,
+def resolve_rules(rules: Sequence[AlertRule], classifier: Classifier,
                   where: dict[str, int | None] | None = None, path: str | None = None
                   ) -> list[ResolvedRule]:
-    """Turn company names/aliases/ids in rules into catalog ids; unknown names are errors."""
-    resolved = []
-    for rule in rules:
-        ids = set()
-        for name in rule.companies:
-            company = catalog.resolve(name)
-            if company is None:
-                raise ConfigError(f"rule {rule.name!r}: unknown company {name!r} (not an id, "
-                                  f"name or alias in the catalog)", path=path,
-                                  line=(where or {}).get(rule.name), key="alerts.rules.companies")
-            ids.add(company.id)
-        resolved.append(ResolvedRule(rule.name, frozenset(ids), frozenset(rule.topics),
-                                     rule.min_salience))
-    return resolved
+    """Turn company names/aliases/ids in rules into catalog ids. Unknown companies, topics
+    and event types are errors naming the rule's line: a typo must not silence a rule."""
+    return [_resolve(rule, classifier, (where or {}).get(rule.name), path) for rule in rules]
+
+
+def _resolve(rule: AlertRule, classifier: Classifier, line: int | None,
+             path: str | None) -> ResolvedRule:
+    def error(message: str, key: str) -> ConfigError:
+        return ConfigError(f"rule {rule.name!r}: {message}", path=path, line=line,
+                           key=f"alerts.rules.{key}")
+
+    ids = set()
+    for name in rule.companies:
+        company = classifier.catalog.resolve(name)
+        if company is None:
+            raise error(f"unknown company {name!r} (not an id, name or alias in the catalog)",
+                        "companies")
+        ids.add(company.id)
+    known_topics = sorted(topic.id for topic in classifier.topics)
+    if unknown := sorted(set(rule.topics) - set(known_topics)):
+        raise error(f"unknown topic {unknown[0]!r} (known: {', '.join(known_topics)})", "topics")
+    if unknown := sorted(set(rule.events) - set(EVENT_TYPES)):
+        raise error(f"unknown event type {unknown[0]!r} (known: {', '.join(EVENT_TYPES)})",
+                    "events")
+    return ResolvedRule(rule.name, frozenset(ids), frozenset(rule.topics), rule.min_salience,
+                        frozenset(rule.events))
 
 
 def dedup_key(rule: str, company_id: str, story_id: str) -> str:
@@ -65,6 +78,10 @@ def alert_intents(articles: Sequence[Article], rules: Sequence[ResolvedRule],
             for mention in _first_mentions(article):
                 if (mention.company_id not in rule.company_ids or
                         SALIENCE.index(mention.salience) < SALIENCE.index(rule.min_salience)):
+                    continue
+                if rule.events and not any(e.type in rule.events and
+                                           e.company_id == mention.company_id
+                                           for e in article.labels.events):
                     continue
                 message = render_article_alert(article, mention, rule.name, also)
                 intents.append(AlertIntent(

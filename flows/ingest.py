@@ -36,7 +36,7 @@ def ingest(config_path: str | None = None, db_path: str | None = None) -> CycleS
     cycle_id = f"{started:%Y%m%dT%H%M%SZ}-{uuid4().hex[:6]}"
     config = load_config(config_path)
     classifier = Classifier.load(config.catalog_files)
-    rules = resolve_rules(config.rules, classifier.catalog, config.rule_lines, str(config.path))
+    rules = resolve_rules(config.rules, classifier, config.rule_lines, str(config.path))
     channels = build_channels(config.channels)
     warehouse_path = Path(db_path) if db_path else default_path()
     sources = config.enabled_sources

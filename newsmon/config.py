@@ -28,12 +28,14 @@ _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 class AlertRule(BaseModel):
     """Alert when an article mentions one of `companies` (ids, names or aliases), at least as
-    prominently as `min_salience`, and, when `topics` is set, carries one of those topics."""
+    prominently as `min_salience`; when `topics` is set, only if it carries one of them; when
+    `events` is set, only if it reports one of those events about that company."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
     companies: tuple[str, ...] = Field(min_length=1)
     topics: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()  # funding, ipo, launch, partnership, policy, executive_change
     # Skip articles that name the company less prominently than this.
     min_salience: Literal["passing", "frequent", "lead", "title"] = "passing"
 

@@ -70,6 +70,9 @@ class TopicLabel:
     evidence: str
 
 
+EVENT_TYPES = ("funding", "ipo", "launch", "partnership", "policy", "executive_change")
+
+
 @dataclass(frozen=True)
 class Event:
     """A business event read from one sentence: funding, ipo, launch, partnership, policy,

@@ -130,7 +130,7 @@ def test_crash_after_store_is_finished_by_next_cycle(seeds_config: Path, tmp_pat
     articles = classify_results(results, classifier)
     labels = [c.label for c in build_channels(config.channels)]
     stored = store.fn(db, "crashed", config.sources, results, articles,
-                      resolve_rules(config.rules, classifier.catalog),
+                      resolve_rules(config.rules, classifier),
                       SourceState(config.sources, {}, set(), {}), 3, labels)
     assert receiver.requests == []
 

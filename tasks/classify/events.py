@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tasks.classify.catalog import Company
 from tasks.records import Event, Mention
@@ -144,9 +144,13 @@ def extract_events(sentences: Sentences, mentions: Sequence[Mention],
                 confidence = min(0.95, rule.base + (0.2 if subject else 0.0)
                                  + (0.1 if details else 0.0))
                 key = (rule.type, mention.company_id)
-                if key not in found or found[key].confidence < confidence:
+                known = found.get(key)
+                if known is None or known.confidence < confidence:
                     found[key] = Event(rule.type, mention.company_id, mention.company, evidence,
-                                       round(confidence, 2), details)
+                                       round(confidence, 2),
+                                       {**(known.details if known else {}), **details})
+                else:  # the best sentence stays the evidence; others may add details
+                    found[key] = replace(known, details={**details, **known.details})
     # Money raised in a listing is the IPO's, not a funding round.
     return [event for key, event in found.items()
             if not (key[0] == "funding" and ("ipo", key[1]) in found
