@@ -234,12 +234,13 @@ def _catalog_files(files: tuple[str, ...], sources: str | None) -> list[Path]:
 @click.option("--sources", "sources", type=click.Path(dir_okay=False),
               help="Config file whose `catalog:` files to check when no FILE is given.")
 def catalog_check(files: tuple[str, ...], sources: str | None) -> None:
-    """Validate the shipped catalog merged with FILE... and list every problem with its line."""
+    """Validate the shipped catalog and topics merged with FILE... and list every problem with
+    its line."""
     from tasks.classify.catalog import check_catalog
 
     try:
         extra = _catalog_files(files, sources)
-        merged, problems = check_catalog(extra)
+        merged, topics, problems = check_catalog(extra)
     except NewsmonError as exc:
         raise click.ClickException(str(exc)) from None
     for problem in problems:
@@ -247,7 +248,8 @@ def catalog_check(files: tuple[str, ...], sources: str | None) -> None:
     aliases = merged.aliases
     products = sum(a.is_product for a in aliases)
     click.echo(f"{len(merged.companies)} companies, {len(aliases) - products} aliases, "
-               f"{products} products from {1 + len(extra)} files: "
+               f"{products} products, {len(topics)} topics from {len(extra)} extension files "
+               f"and the shipped ones: "
                + (f"{len(problems)} problems" if problems else "ok"))
     if problems:
         sys.exit(1)

@@ -18,7 +18,7 @@ def classifier() -> Classifier:
 
 
 def test_shipped_catalog_is_large_and_clean() -> None:
-    catalog, problems = check_catalog()
+    catalog, _, problems = check_catalog()
     assert problems == []
     assert len(catalog.companies) >= 150 and len(catalog.aliases) >= 500
     assert catalog.resolve("稀宇科技").id == "minimax"
@@ -45,7 +45,7 @@ def test_check_lists_every_problem_with_file_and_line(tmp_path: Path) -> None:
                      "  - id: other\n"            # line 7
                      "    name: 另一家\n"
                      "    aliases: [稀宇科技, '']\n", encoding="utf-8")
-    _, problems = check_catalog([extra])
+    _, _, problems = check_catalog([extra])
     messages = [str(p) for p in problems]
     assert len(messages) == 4, messages
     assert any(f"{extra}:2" in m and "'Kimi'" in m and "'moonshot'" in m for m in messages)
@@ -60,7 +60,7 @@ def test_check_reports_schema_errors_by_line(tmp_path: Path) -> None:
     extra = tmp_path / "bad.yaml"
     extra.write_text("companies:\n  - id: Bad-Id\n    name: x\n  - id: ok\n    nam: y\n",
                      encoding="utf-8")
-    _, problems = check_catalog([extra])
+    _, _, problems = check_catalog([extra])
     assert [p.line for p in problems] == [2, 5]
 
 
@@ -112,7 +112,26 @@ def test_suggest_command_prints_yaml_that_check_accepts(tmp_path: Path) -> None:
     assert f"{text}:2 (abbreviation)" in result.output and f"{text}:3 (subsidiary)" in result.output
     accepted = tmp_path / "accepted.yaml"
     accepted.write_text(result.output, encoding="utf-8")
-    catalog, problems = check_catalog([accepted])
+    catalog, _, problems = check_catalog([accepted])
     assert problems == []
     assert catalog.resolve("北京云帆智算科技有限公司").name == "云帆智算"
     assert catalog.resolve("小云雀").id == "bytedance"
+
+
+def test_user_file_adds_topics_and_keywords(tmp_path: Path) -> None:
+    extra = tmp_path / "mine.yaml"
+    extra.write_text("topics:\n"
+                     "  - id: space\n    name: 商业航天\n    keywords: [火箭, 卫星]\n"
+                     "  - id: funding\n    keywords: [众筹]\n", encoding="utf-8")
+    classifier = Classifier.load([extra])
+    labels = classifier.classify("无问芯穹发起众筹，合作方发射了卫星。")
+    assert {t.topic for t in labels.topics} >= {"space", "funding"}
+    _, topics, problems = check_catalog([extra])
+    assert problems == [] and "space" in {t.id for t in topics}
+
+
+def test_a_topic_without_keywords_is_reported_by_line(tmp_path: Path) -> None:
+    extra = tmp_path / "mine.yaml"
+    extra.write_text("topics:\n  - id: empty\n    name: 空\n", encoding="utf-8")
+    _, _, problems = check_catalog([extra])
+    assert [(p.line, "no keywords" in str(p)) for p in problems] == [(2, True)]

@@ -52,7 +52,7 @@ class Classifier:
 
     @classmethod
     def load(cls, extra_catalogs: list[Path] | tuple[Path, ...] = ()) -> Classifier:
-        return cls(load_catalog(extra_catalogs), load_topics())
+        return cls(load_catalog(extra_catalogs), load_topics(extra_catalogs))
 
     def classify(self, text: str, title_length: int = 0) -> Labels:
         """Labels for `text`; its first `title_length` characters are the title."""
@@ -96,8 +96,7 @@ class Classifier:
                     decisions += [Decision(a.text, a.company_id, start, end, alias is not None,
                                            reason) for a in considered]
         # Topics and events read the last view's matches (the simplified one); aliases both.
-        topic_hits = [(topic, start, end) for i, start, end in matches
-                      if (topic := parts[i].topic) is not None]
+        topic_hits = [(topic, start, end) for i, start, end in matches for topic in parts[i].topics]
         cues = [(start, rule) for i, start, _ in matches for rule in parts[i].rules]
         chosen = longest_non_overlapping(accepted)
         salience = _salience(chosen, title_length)
@@ -153,16 +152,15 @@ class _Part:
 
     candidates: tuple[tuple[str, _Candidate], ...]  # company aliases, as spelled
     plain: Alias | None  # the only alias, when it has no case or context rule to check
-    topic: str | None  # the topic it is a keyword of (load_topics keeps it to one)
+    topics: tuple[str, ...]  # the topics it is a keyword of
     rules: tuple[Rule, ...]  # the event rules it is a cue of
 
     @classmethod
     def of(cls, entries: list[tuple[str, _Candidate | Topic | Rule]]) -> _Part:
         candidates = tuple((p, c) for p, c in entries if isinstance(c, _Candidate))
-        topics = [t.id for _, t in entries if isinstance(t, Topic)]
         plain = (candidates[0][1].alias if len(candidates) == 1 and candidates[0][1].is_plain
                  else None)
-        return cls(candidates, plain, topics[0] if topics else None,
+        return cls(candidates, plain, tuple(t.id for _, t in entries if isinstance(t, Topic)),
                    tuple(r for _, r in entries if isinstance(r, Rule)))
 
 

@@ -40,22 +40,20 @@ class _CompanyEntry(BaseModel):
     products: list[str | _AliasEntry] = []
 
 
-class _CompaniesFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    companies: list[_CompanyEntry]
-
-
 class _TopicEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=r"^[a-z0-9_]+$")
-    name: str = Field(min_length=1)
-    keywords: list[str] = Field(min_length=1)
-    min_hits: int = Field(default=1, ge=1)
+    name: str | None = Field(default=None, min_length=1)
+    keywords: list[str] = []
+    min_hits: int | None = Field(default=None, ge=1)
 
 
-class _TopicsFile(BaseModel):
+class _CatalogFile(BaseModel):
+    """The shape of every catalog file, shipped or the user's: companies, topics or both."""
+
     model_config = ConfigDict(extra="forbid")
-    topics: list[_TopicEntry]
+    companies: list[_CompanyEntry] = []
+    topics: list[_TopicEntry] = []
 
 
 @dataclass(frozen=True)
@@ -125,10 +123,18 @@ def load_catalog(extra: list[Path] | tuple[Path, ...] = ()) -> Catalog:
     return catalog
 
 
-def check_catalog(extra: list[Path] | tuple[Path, ...] = ()) -> tuple[Catalog, list[ConfigError]]:
-    """The merged catalog and every problem in it, each naming its file and line. Entries with
-    a problem are left out of the catalog returned."""
-    return _load(extra)
+def check_catalog(extra: list[Path] | tuple[Path, ...] = ()
+                  ) -> tuple[Catalog, list[Topic], list[ConfigError]]:
+    """The merged catalog and topics, and every problem in them, each naming its file and
+    line. Companies with a problem are left out of the catalog returned."""
+    catalog, problems = _load(extra)
+    try:
+        topics = load_topics(extra)
+    except ConfigError as exc:
+        topics = []
+        if str(exc) not in map(str, problems):  # a file that does not parse is said once
+            problems.append(exc)
+    return catalog, topics, problems
 
 
 def _load(extra: list[Path] | tuple[Path, ...]) -> tuple[Catalog, list[ConfigError]]:
@@ -137,7 +143,7 @@ def _load(extra: list[Path] | tuple[Path, ...]) -> tuple[Catalog, list[ConfigErr
     for path in [SHIPPED_COMPANIES, *extra]:
         try:
             located = load_located(path)
-            parsed = _CompaniesFile.model_validate(located.data)
+            parsed = _CatalogFile.model_validate(located.data)
         except ConfigError as exc:
             problems.append(exc)
             continue
@@ -208,10 +214,25 @@ def _alias(item: str | _AliasEntry, company_id: str, is_product: bool, located: 
                  origin=f"{located.path}:{located.line_of(('companies', index))}")
 
 
-def load_topics(path: Path = SHIPPED_TOPICS) -> list[Topic]:
-    located = load_located(path)
-    parsed = _validate(located, _TopicsFile)
-    return [Topic(t.id, t.name, tuple(t.keywords), t.min_hits) for t in parsed.topics]
+def load_topics(extra: list[Path] | tuple[Path, ...] = ()) -> list[Topic]:
+    """The shipped taxonomy merged with the `topics:` of the user's catalog files: a new id
+    adds a topic, a known one gets the keywords added and the fields set replaced."""
+    merged: dict[str, dict[str, Any]] = {}
+    for path in [SHIPPED_TOPICS, *extra]:
+        located = load_located(path)
+        for index, entry in enumerate(_validate(located, _CatalogFile).topics):
+            topic = merged.setdefault(entry.id, {"name": entry.id, "keywords": [], "min_hits": 1,
+                                                 "origin": (located, index)})
+            topic["name"] = entry.name or topic["name"]
+            topic["min_hits"] = entry.min_hits or topic["min_hits"]
+            topic["keywords"] += [k for k in entry.keywords if k not in topic["keywords"]]
+    topics = []
+    for topic_id, topic in merged.items():
+        if not topic["keywords"]:
+            located, index = topic["origin"]
+            raise located.error(f"topic {topic_id!r} has no keywords", ("topics", index))
+        topics.append(Topic(topic_id, topic["name"], tuple(topic["keywords"]), topic["min_hits"]))
+    return topics
 
 
 def _validate(located: LocatedYaml, model: type[BaseModel]) -> Any:
