@@ -247,9 +247,8 @@ def catalog_check(files: tuple[str, ...], sources: str | None) -> None:
         click.echo(f"✗ {problem}")
     aliases = merged.aliases
     products = sum(a.is_product for a in aliases)
-    click.echo(f"{len(merged.companies)} companies, {len(aliases) - products} aliases, "
-               f"{products} products, {len(topics)} topics from {len(extra)} extension files "
-               f"and the shipped ones: "
+    click.echo(f"{len(merged.companies)} companies ({len(aliases) - products} aliases, "
+               f"{products} products), {len(topics)} topics; {len(extra)} files of yours: "
                + (f"{len(problems)} problems" if problems else "ok"))
     if problems:
         sys.exit(1)
