@@ -1,4 +1,4 @@
-"""Alias and keyword matching with one Aho-Corasick automaton per vocabulary.
+"""Phrase matching (aliases, keywords, cue words) with an Aho-Corasick automaton.
 
 Text is normalised without changing its length (full-width letters and digits to ASCII, the
 ideographic space to a space, lower case), so every offset found is an offset into the original
@@ -27,10 +27,10 @@ KEEP_CASE = str.maketrans({full: chr(ascii_) for full, ascii_ in _FULL_WIDTH.ite
 def normalize(text: str) -> str:
     """Same-length form for matching: full-width letters and digits to ASCII, the ideographic
     space to a space, letters lower-cased. Each step runs in C: this is on the hot path."""
-    folded = text.replace("\u3000", " ").lower()
+    spaced = text.replace("\u3000", " ")
+    folded = spaced.lower()
     if len(folded) != len(text):  # a few letters (İ) lower-case to two characters
-        folded = "".join(ch if len(ch.lower()) != 1 else ch.lower()
-                         for ch in text.replace("\u3000", " "))
+        folded = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in spaced)
     return folded.translate(_FOLD) if _HAS_FULL_WIDTH.search(folded) else folded
 
 
