@@ -27,4 +27,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/fetch.py
 
 clean:
-	rm -rf $(VENV) warehouse/*.duckdb warehouse/*.duckdb.wal
+	rm -rf $(VENV) warehouse/*.duckdb warehouse/*.duckdb.wal warehouse/*.duckdb.lock

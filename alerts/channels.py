@@ -1,24 +1,33 @@
 """Where alerts go: any apprise URL, or the terminal when none is configured.
 
 A channel is known by a label that is safe to store and print: apprise's privacy form of the URL
-without its query, plus a short hash so two tokens for one service stay apart.
+without its query and with every path segment masked, plus a short keyed hash (HMAC with the
+warehouse's label key) so two tokens for one service stay apart and a guessed token cannot be
+checked against a stored label without the key.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import Protocol, TextIO
+from urllib.parse import unquote
 
 import apprise
 from pydantic import SecretStr
 
 from alerts.render import Message
 from newsmon.errors import ConfigError, DeliveryError
+from tasks.urls import mask_url, mask_urls
 
 TERMINAL = "terminal"
+# apprise, and urllib3 under it, log whole notification URLs, tokens included, at DEBUG.
+for _name in ("apprise", "urllib3"):
+    logging.getLogger(_name).setLevel(logging.INFO)
 
 
 class Channel(Protocol):
@@ -39,7 +48,7 @@ class TerminalChannel:
 
 
 class AppriseChannel:
-    def __init__(self, url: SecretStr) -> None:
+    def __init__(self, url: SecretStr, key: bytes) -> None:
         secret = url.get_secret_value()
         plugin = apprise.Apprise.instantiate(secret)
         if plugin is None:
@@ -48,8 +57,10 @@ class AppriseChannel:
                               f"https://github.com/caronc/apprise/wiki for the URL formats",
                               key="alerts.channels")
         self._url = url
-        digest = hashlib.sha256(secret.encode()).hexdigest()[:8]
-        self.label = f"{plugin.url(privacy=True).split('?', 1)[0]}#{digest}"
+        digest = hmac.new(key, secret.encode(), hashlib.sha256).hexdigest()[:8]
+        shown = mask_url(plugin.url(privacy=True).split("?", 1)[0], every_part=True)
+        self.label = f"{shown}#{digest}"
+        self._hidden = _hidden_parts(secret, self.label)
 
     def send(self, message: Message) -> None:
         notifier = apprise.Apprise()
@@ -58,11 +69,38 @@ class AppriseChannel:
             ok = notifier.notify(title=message.title, body=message.body)
         if not ok:
             reason = " ".join(line.strip() for line in log.getvalue().splitlines() if line.strip())
+            reason = self.scrub(reason)
             raise DeliveryError(f"{self.label}: {reason[-300:] or 'apprise reported failure'}")
 
+    def scrub(self, text: str) -> str:
+        """`text` with URLs masked and any part of this channel's URL that its label hides (a token
+        echoed without its URL, as in `with url: /hooks/<token>`) replaced by `***`."""
+        text = mask_urls(text)
+        return self._hidden.sub("***", text) if self._hidden else text
 
-def build_channels(urls: list[SecretStr], out: TextIO | None = None) -> list[Channel]:
-    """Channels for the configured URLs; the terminal alone when there are none."""
+
+def _hidden_parts(url: str, label: str) -> re.Pattern[str] | None:
+    """A pattern matching the pieces of `url` (userinfo, password, host, port, path segments, query
+    values, each as written and decoded) that do not appear in `label`, longest first."""
+    rest, _, fragment = url.split("://", 1)[-1].partition("#")
+    rest, _, query = rest.partition("?")
+    authority, _, path = rest.partition("/")
+    userinfo, _, hostport = authority.rpartition("@")
+    pieces = {userinfo, *userinfo.split(":", 1), hostport, *hostport.split(":", 1), fragment,
+              *path.split("/"), *(pair.partition("=")[2] for pair in query.split("&"))}
+    pieces |= {unquote(p) for p in pieces}
+    hidden = sorted((p for p in pieces if len(p) >= 4 and p not in label), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, hidden))) if hidden else None
+
+
+def build_channels(urls: list[SecretStr], out: TextIO | None = None,
+                   key: bytes = b"") -> list[Channel]:
+    """Channels for the configured URLs; the terminal alone when there are none.
+
+    `key` is the warehouse's label key (`warehouse.label_key.label_key`): it keys the hash in each
+    channel's label, so labels stay the same across runs on one warehouse and a guessed token
+    cannot be tested against them without the key.
+    """
     if not urls:
         return [TerminalChannel(out or sys.stdout)]
-    return [AppriseChannel(url) for url in urls]
+    return [AppriseChannel(url, key) for url in urls]

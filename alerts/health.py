@@ -22,14 +22,14 @@ def health_intents(results: Sequence[FetchResult], streaks: Mapping[str, Streak]
     for result in results:
         before = streaks.get(result.source_id)
         label = sources[result.source_id].label if result.source_id in sources else result.source_id
-        if result.error:
+        if result.status == "failed":
             failures = (before.failures if before else 0) + 1
             if failures == threshold:
                 since = before.since_cycle if before else cycle_id
                 intents.append(_intent(result.source_id, "down", since,
                                        f"【源失效】{label}",
                                        f"来源 {result.source_id} 已连续 {failures} 次抓取失败。\n"
-                                       f"最近错误：{result.error}"))
+                                       f"最近错误：{result.reason}"))
         elif before and before.failures >= threshold:
             intents.append(_intent(result.source_id, "recovered", before.since_cycle,
                                    f"【源恢复】{label}",

@@ -311,8 +311,7 @@ def main() -> int:
     try:
         sources = [RssSource(id=f"f{feed.number:03d}", kind="rss", url=servers.url(feed),
                              read_timeout=args.timeout, connect_timeout=1) for feed in feeds]
-        # The client gets the sources' timeouts too, so the figures hold whichever of the
-        # two http_get ends up applying.
+        # http_get applies each source's own limits; these are the client's defaults.
         limits = Limits(connect_timeout=1, read_timeout=args.timeout, per_host=args.per_host,
                         host_delay=args.host_delay)
         setup = Setup(sources, {s.id for s, f in zip(sources, feeds, strict=True) if f.hangs}, limits,

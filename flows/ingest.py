@@ -9,14 +9,15 @@ from uuid import uuid4
 
 from prefect import flow
 
-from alerts.channels import build_channels
+from alerts.channels import Channel, build_channels
 from alerts.deliver import DeliveryReport
-from alerts.rules import resolve_rules
-from newsmon.config import load_config
+from alerts.rules import ResolvedRule, resolve_rules
+from newsmon.config import Config, load_config
 from tasks.classify import Classifier
 from tasks.pipeline import deliver, fetch, load_state, split_and_classify, store
 from tasks.sources import FetchResult
 from warehouse import StoreReport, default_path
+from warehouse.label_key import label_key
 
 
 @dataclass(frozen=True)
@@ -29,24 +30,43 @@ class CycleSummary:
     elapsed_s: float
 
 
+@dataclass(frozen=True)
+class CyclePlan:
+    """What a cycle needs from its config, every part of it validated."""
+
+    config: Config
+    classifier: Classifier
+    rules: list[ResolvedRule]
+    channels: list[Channel]
+    warehouse_path: Path
+
+
+def plan_cycle(config_path: str | None = None, db_path: str | None = None) -> CyclePlan:
+    """Load and check the config, catalog, rules and channels. Raises ConfigError, naming
+    the file and line, before anything is fetched; callers run it first to fail fast."""
+    config = load_config(config_path)
+    classifier = Classifier.load(config.catalog_files)
+    rules = resolve_rules(config.rules, classifier, config.rule_lines, str(config.path))
+    warehouse_path = Path(db_path) if db_path else default_path()
+    channels = build_channels(config.channels, key=label_key(warehouse_path))
+    return CyclePlan(config, classifier, rules, channels, warehouse_path)
+
+
 @flow(name="ingest", log_prints=False)
 def ingest(config_path: str | None = None, db_path: str | None = None) -> CycleSummary:
     """One cycle over every enabled source in the config."""
     started = datetime.now(UTC)
     cycle_id = f"{started:%Y%m%dT%H%M%SZ}-{uuid4().hex[:6]}"
-    config = load_config(config_path)
-    classifier = Classifier.load(config.catalog_files)
-    rules = resolve_rules(config.rules, classifier, config.rule_lines, str(config.path))
-    channels = build_channels(config.channels)
-    warehouse_path = Path(db_path) if db_path else default_path()
-    sources = config.enabled_sources
+    plan = plan_cycle(config_path, db_path)
+    config, sources = plan.config, plan.config.enabled_sources
 
-    state = load_state(warehouse_path, sources)
-    results = fetch(state.due, config.base_dir, state, config.limits, config.fetch_workers)
-    articles = split_and_classify(results, classifier)
-    stored = store(warehouse_path, cycle_id, sources, results, articles, rules, state,
-                   config.source_failures, [channel.label for channel in channels])
-    delivered = deliver(warehouse_path, channels, config.max_attempts)
+    state = load_state(plan.warehouse_path, sources)
+    results = fetch(state.due, config.base_dir, state, config.limits, config.fetch_workers,
+                    config.fetch_budget_s)
+    articles = split_and_classify(results, plan.classifier)
+    stored = store(plan.warehouse_path, cycle_id, sources, results, articles, plan.rules, state,
+                   config.source_failures, [channel.label for channel in plan.channels])
+    delivered = deliver(plan.warehouse_path, plan.channels, config.max_attempts)
 
     return CycleSummary(cycle_id, results, len(sources) - len(state.due), stored, delivered,
                         (datetime.now(UTC) - started).total_seconds())

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import click
@@ -43,23 +45,74 @@ def main() -> None:
 @click.option("--db", type=click.Path(dir_okay=False), help="Warehouse file (default: $NEWSMON_DB).")
 @click.option("--every", type=click.IntRange(min=10), metavar="SECONDS",
               help="Keep running, one cycle every SECONDS (without a Prefect server).")
-@click.option("-v", "--verbose", is_flag=True, help="Show Prefect's own logs.")
-def run(sources: str | None, db: str | None, every: int | None, verbose: bool) -> None:
+@click.option("--wait", is_flag=True,
+              help="When another cycle is running on this warehouse, wait for it instead of "
+                   "exiting.")
+@click.option("-v", "--verbose", is_flag=True, help="Show Prefect's own logs and tracebacks.")
+def run(sources: str | None, db: str | None, every: int | None, wait: bool,
+        verbose: bool) -> None:
     """Run one ingest cycle (or one every SECONDS) and print its summary."""
     _quiet_prefect(verbose)
+    from newsmon.prefect_server import exit_on_sigterm
+
+    with exit_on_sigterm():
+        _run_cycles(sources, db, every, wait, verbose)
+
+
+def _run_cycles(sources: str | None, db: str | None, every: int | None, wait: bool,
+                verbose: bool) -> None:
+    from contextlib import nullcontext
+
+    from flows.ingest import plan_cycle
+    from newsmon.errors import RunLocked
+    from newsmon.prefect_server import prefect_api
+
+    try:  # a config mistake is one line naming file and line, before any server starts
+        plan = plan_cycle(sources, db)
+    except NewsmonError as exc:
+        raise click.ClickException(str(exc)) from None
+    if every is None:
+        try:
+            _cycle(sources, db, plan.warehouse_path, wait, prefect_api)
+        except RunLocked as exc:
+            click.echo(f"skipped: {exc}")
+        except Exception as exc:
+            raise _failure(exc, verbose) from None
+        return
+    with prefect_api():
+        while True:  # survives busy warehouses and failed cycles; SIGTERM/Ctrl-C end it
+            started = time.monotonic()
+            try:
+                _cycle(sources, db, plan.warehouse_path, wait, nullcontext)
+            except RunLocked as exc:
+                click.echo(f"skipped: {exc}")
+            except Exception as exc:
+                click.echo(f"cycle failed: {_failure(exc, verbose).message}; next cycle in "
+                           f"{every} s", err=True)
+            time.sleep(max(0.0, every - (time.monotonic() - started)))
+
+
+def _cycle(sources: str | None, db: str | None, warehouse_path: Path, wait: bool,
+           api: Callable[[], AbstractContextManager[object]]) -> None:
+    """One cycle under the warehouse's run lock (RunLocked when another holds it)."""
     from flows.ingest import ingest
     from newsmon.summary import format_summary
+    from warehouse.run_lock import RunLock
 
-    while True:
-        started = time.monotonic()
-        try:
-            summary = ingest(config_path=sources, db_path=db)
-        except NewsmonError as exc:
-            raise click.ClickException(str(exc)) from None
-        click.echo(format_summary(summary))
-        if every is None:
-            return
-        time.sleep(max(0.0, every - (time.monotonic() - started)))
+    with RunLock.acquire(warehouse_path, wait=None if wait else 0), api():
+        click.echo(format_summary(ingest(config_path=sources, db_path=db)))
+
+
+def _failure(exc: Exception, verbose: bool) -> click.ClickException:
+    """One line for the user; the traceback too with -v, or when it is newsmon's own bug."""
+    if isinstance(exc, NewsmonError):
+        return click.ClickException(str(exc))
+    if verbose:
+        import traceback
+
+        traceback.print_exception(exc)
+    return click.ClickException(f"unexpected {type(exc).__name__}: {exc} (run with -v for the "
+                                f"traceback)")
 
 
 @main.command()
@@ -67,17 +120,33 @@ def run(sources: str | None, db: str | None, every: int | None, verbose: bool) -
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True)
 @click.option("--db", type=click.Path(dir_okay=False), help="Warehouse file (default: $NEWSMON_DB).")
-def sql(query: str, fmt: str, db: str | None) -> None:
-    """Run a read-only SQL QUERY against the warehouse."""
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write the result to FILE (UTF-8) instead of printing it.")
+@click.option("--wait", type=click.FloatRange(min=0), default=5.0, show_default=True,
+              metavar="SECONDS", help="How long to wait while a cycle is writing the warehouse.")
+def sql(query: str, fmt: str, db: str | None, output: Path | None, wait: float) -> None:
+    """Run a read-only SQL QUERY against the warehouse.
+
+    Reads only: SELECT, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN of a read. No files, URLs,
+    extensions or settings."""
     from newsmon.tables import FORMATS
-    from warehouse import Warehouse
+    from warehouse.shell import check_output, open_shell
 
     try:
-        with Warehouse.open(db, read_only=True) as warehouse:
+        if output is not None:
+            check_output(output, db)
+        with open_shell(db, wait=wait) as warehouse:
             columns, rows = warehouse.query(query)
     except NewsmonError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(FORMATS[fmt](columns, rows))
+    text = FORMATS[fmt](columns, rows)
+    if output is None:
+        click.echo(text)
+        return
+    try:
+        output.write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
 @main.command()

@@ -54,6 +54,8 @@ class _FetchSection(BaseModel):
     workers: int = Field(default=32, ge=1, le=256)  # sources fetched at once
     per_host: int = Field(default=2, ge=1, le=32)  # requests at once to one host
     host_delay: float = Field(default=0.2, ge=0, le=60)  # seconds between them
+    # The whole fetch step of a cycle ends within this many seconds, whatever servers do.
+    budget_seconds: float = Field(default=240, gt=0, le=86400)
 
 
 class _Root(BaseModel):
@@ -77,6 +79,7 @@ class Config:
     limits: Limits
     source_failures: int = 3
     fetch_workers: int = 32
+    fetch_budget_s: float = 240
     catalog_files: list[Path] = field(default_factory=list)
     # Where each rule's companies were written, so unknown names can be reported by line.
     rule_lines: dict[str, int | None] = field(default_factory=dict)
@@ -121,7 +124,7 @@ def load_config(path: str | Path | None = None, environ: dict[str, str] | None =
         root = _Root.model_validate(located.data)
     except ValidationError as exc:
         raise _first_error(located, exc, ()) from None
-    sources = [_source(located, index, raw) for index, raw in enumerate(root.sources)]
+    sources = [_source(located, index, raw, environ) for index, raw in enumerate(root.sources)]
     seen: dict[str, int] = {}
     for index, source in enumerate(sources):
         if source.id in seen:
@@ -141,6 +144,7 @@ def load_config(path: str | Path | None = None, environ: dict[str, str] | None =
         max_attempts=root.alerts.max_attempts,
         source_failures=root.alerts.source_failures,
         fetch_workers=root.fetch.workers,
+        fetch_budget_s=root.fetch.budget_seconds,
         limits=Limits(per_host=root.fetch.per_host, host_delay=root.fetch.host_delay),
         catalog_files=[(located.path.parent / p).resolve() for p in root.catalog],
         rule_lines={r.name: located.line_of(("alerts", "rules", i))
@@ -148,7 +152,8 @@ def load_config(path: str | Path | None = None, environ: dict[str, str] | None =
     )
 
 
-def _source(located: LocatedYaml, index: int, raw: dict[str, Any]) -> SourceConfig:
+def _source(located: LocatedYaml, index: int, raw: dict[str, Any],
+            environ: dict[str, str]) -> SourceConfig:
     from tasks.sources import KINDS
 
     loc: tuple[str | int, ...] = ("sources", index)
@@ -157,6 +162,8 @@ def _source(located: LocatedYaml, index: int, raw: dict[str, Any]) -> SourceConf
         known = ", ".join(sorted(KINDS))
         raise located.error(f"unknown source kind {kind!r}; known kinds: {known}", (*loc, "kind"))
     model, _ = KINDS[kind]
+    if isinstance(raw.get("url"), str):  # a feed's API key stays in the environment too
+        raw = {**raw, "url": _expand(located, (*loc, "url"), raw["url"], environ)}
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
@@ -166,7 +173,7 @@ def _source(located: LocatedYaml, index: int, raw: dict[str, Any]) -> SourceConf
 def _first_error(located: LocatedYaml, exc: ValidationError, prefix: tuple) -> ConfigError:
     error = exc.errors()[0]
     loc = (*prefix, *error["loc"])
-    message = error["msg"]
+    message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
         message = f"unknown key {loc[-1]!r}"
     elif error["type"] == "missing":

@@ -35,3 +35,11 @@ class WarehouseError(NewsmonError):
 
 class DeliveryError(NewsmonError):
     """A notification channel did not accept an alert."""
+
+
+class RunLocked(WarehouseError):
+    """Another cycle holds the warehouse's run lock. `holder` says who, when known."""
+
+    def __init__(self, message: str, holder: str) -> None:
+        self.holder = holder
+        super().__init__(message)

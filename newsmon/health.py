@@ -79,8 +79,7 @@ def check_sources(config: Config, ids: list[str], db_path: Path | None) -> list[
     try:
         with Warehouse.open(db_path, read_only=True) as warehouse:
             known = warehouse.known_urls([s.id for s in sources])
-            stored_hashes = {row[0] for row in warehouse.query(
-                "select content_hash from articles")[1]}
+            stored_hashes = warehouse.content_hashes()
     except WarehouseError:  # no warehouse yet: everything would be new
         pass
     with make_client(config.limits) as client:

@@ -7,11 +7,13 @@ from flows.ingest import CycleSummary
 
 def format_summary(summary: CycleSummary) -> str:
     stored, delivered = summary.stored, summary.delivered
-    failed = [r for r in summary.results if r.error]
+    failed = [r for r in summary.results if r.status == "failed"]
+    partial = [r for r in summary.results if r.status == "partial"]
     documents = sum(len(r.documents) for r in summary.results)
     lines = [
         f"newsmon cycle {summary.cycle_id} finished in {summary.elapsed_s:.1f} s",
         f"  sources:  {len(summary.results)} read, {len(failed)} failed"
+        + (f", {len(partial)} with failed items" if partial else "")
         + (f", {summary.not_due} not due yet" if summary.not_due else "")
         + f"; {documents} documents",
         f"  articles: {stored.new_articles} new, {stored.seen_articles} already stored; "
@@ -26,7 +28,9 @@ def format_summary(summary: CycleSummary) -> str:
                  f"{delivered.failed} failed" +
                  (f", {delivered.deferred} deferred" if delivered.deferred else ""))
     for result in failed:
-        lines.append(f"  FAILED source {result.source_id}: {result.error}")
+        lines.append(f"  FAILED source {result.source_id}: {result.reason}")
+    for result in partial:
+        lines.append(f"  PARTIAL source {result.source_id}: {result.reason}")
     for error in delivered.errors:
         lines.append(f"  FAILED alert: {error}")
     return "\n".join(lines)

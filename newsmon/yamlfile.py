@@ -53,17 +53,27 @@ def load_located(path: Path) -> LocatedYaml:
         loader.dispose()
     lines: dict[Location, int] = {}
     if root is not None:
-        _walk(root, (), lines)
+        _walk(path, root, (), lines)
     return LocatedYaml(path, data, lines)
 
 
-def _walk(node: yaml.Node, loc: Location, lines: dict[Location, int]) -> None:
+def _walk(path: Path, node: yaml.Node, loc: Location, lines: dict[Location, int]) -> None:
     lines.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
+        seen: dict[object, int] = {}
         for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            # YAML lets the last duplicate win, which silently drops what came before it
+            # (a whole `sources:` list): refuse instead.
+            if key_node.value in seen:
+                key = ".".join(str(part) for part in (*loc, key_node.value))
+                raise ConfigError(f"duplicate key {key_node.value!r} (first at line "
+                                  f"{seen[key_node.value]}); the second would replace the first",
+                                  path=str(path), line=line, key=key)
+            seen[key_node.value] = line
             child = (*loc, key_node.value)
-            lines[child] = key_node.start_mark.line + 1
-            _walk(value_node, child, lines)
+            lines[child] = line
+            _walk(path, value_node, child, lines)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, (*loc, index), lines)
+            _walk(path, item, (*loc, index), lines)

@@ -30,7 +30,8 @@ def file_document(source_id: str, path: Path, url: str, data: bytes,
         page = extract_article(decoded.text, url)
         return Document(source_id=source_id, url=url, text=page.text,
                         fetched_at=datetime.now(UTC), media_type=kind, encoding=decoded.encoding,
-                        title=page.title or path.stem, published_at=page.published_at)
+                        title=page.title or path.stem, published_at=page.published_at,
+                        text_issue=decoded.suspect)
     decoded = decode_bytes(data, declared=forced_charset)
     return Document(source_id=source_id, url=url, text=decoded.text, fetched_at=datetime.now(UTC),
-                    media_type=kind, encoding=decoded.encoding)
+                    media_type=kind, encoding=decoded.encoding, text_issue=decoded.suspect)

@@ -20,6 +20,9 @@ class Document:
     title: str | None = None  # known up front for feed entries
     published_at: datetime | None = None
     category: str | None = None
+    # Why the text may be mis-decoded (mojibake signals), or None: such a document is stored
+    # flagged and fetched again, never taken as done.
+    text_issue: str | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,7 @@ class Article:
     story: Story
     labels: Labels
     fetched_at: datetime
+    text_issue: str | None = None  # see Document.text_issue
     content_hash: str = field(init=False)
     article_id: str = field(init=False)
 

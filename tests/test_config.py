@@ -104,6 +104,21 @@ INVALID = [
      "greater than or equal to 1"),
     ("sources:\n  - {id: a, kind: files, path: x}\nalerts:\n  source_failures: many\n", 4,
      "valid integer"),
+    # a second `sources:` would silently replace the first list
+    ("sources:\n  - {id: a, kind: files, path: x}\nalerts: {}\nsources:\n  - {id: b, kind: files, "
+     "path: y}\n", 4, "duplicate key 'sources' (first at line 1)"),
+    ("sources:\n  - id: a\n    kind: files\n    path: x\n    path: y\n", 5,
+     "duplicate key 'path'"),
+    ("sources:\n  - id: h\n    kind: html\n    url: https://x/\n    link_selector: 'a[href'\n", 5,
+     "invalid CSS selector 'a[href'"),
+    ("sources:\n  - id: h\n    kind: html\n    url: https://x/\n    date_selector: '..time'\n", 5,
+     "invalid CSS selector"),
+    ("sources:\n  - id: a\n    kind: files\n    path: x\n    encoding: klingon\n", 5,
+     "unknown encoding 'klingon'"),
+    ("sources:\n  - id: f\n    kind: rss\n    url: https://x/feed?key=${FEED_KEY}\n", 4,
+     "${FEED_KEY} is not set"),
+    ("sources:\n  - {id: a, kind: files, path: x}\nfetch:\n  budget_seconds: 0\n", 4,
+     "greater than 0"),
 ]
 
 
@@ -117,6 +132,13 @@ def test_invalid_config_names_file_line_and_problem(tmp_path: Path, text: str, l
     assert message.startswith(str(path))
     assert fragment in message
     assert info.value.line == line
+
+
+def test_feed_urls_take_their_keys_from_the_environment(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, "sources:\n  - id: f\n    kind: rss\n"
+                                         "    url: https://x.example/feed?key=${FEED_KEY}\n"),
+                         environ={"FEED_KEY": "k-123"})
+    assert config.sources[0].url == "https://x.example/feed?key=k-123"
 
 
 def test_missing_config_file_is_a_config_error(tmp_path: Path) -> None:

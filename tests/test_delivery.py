@@ -16,6 +16,7 @@ from warehouse import FetchRun, Warehouse
 
 NOW = datetime(2026, 1, 2, tzinfo=UTC)
 SENTENCE = "无问芯穹是一家人工智能算力基础设施企业。"
+KEY = b"delivery-test-label-key-32bytes"
 
 
 def owe_alerts(db: Path, channels: list[str], n: int = 1) -> None:
@@ -43,7 +44,7 @@ def statuses(db: Path) -> list[tuple]:
 
 def test_webhook_receives_chinese_alert_once(tmp_path: Path, receiver) -> None:
     db = tmp_path / "w.duckdb"
-    channel = AppriseChannel(SecretStr(receiver.url))
+    channel = AppriseChannel(SecretStr(receiver.url), KEY)
     owe_alerts(db, [channel.label])
     report = deliver(db, [channel])
     again = deliver(db, [channel])
@@ -60,7 +61,7 @@ def test_email_arrives_with_chinese_subject_and_body(tmp_path: Path, smtp_server
     db = tmp_path / "w.duckdb"
     url = (f"mailto://127.0.0.1:{smtp_server.port}?mode=insecure"
            f"&from=newsmon@example.com&to=analyst@example.com")
-    channel = AppriseChannel(SecretStr(url))
+    channel = AppriseChannel(SecretStr(url), KEY)
     owe_alerts(db, [channel.label])
     report = deliver(db, [channel])
     assert report.sent == 1, report.errors
@@ -74,7 +75,7 @@ def test_target_down_is_recorded_failed_then_delivered_once(tmp_path: Path, rece
                                                             down_url: str) -> None:
     db = tmp_path / "w.duckdb"
     port = down_url.split(":")[2].split("/")[0]
-    dead = AppriseChannel(SecretStr(down_url))
+    dead = AppriseChannel(SecretStr(down_url), KEY)
     owe_alerts(db, [dead.label], n=3)
     first = deliver(db, [dead])
     assert (first.sent, first.failed, first.deferred) == (0, 1, 2)  # one try per dead channel
@@ -118,7 +119,7 @@ def receiver_handler(state):
 def test_http_error_status_is_a_failure(tmp_path: Path, receiver) -> None:
     receiver.status = 500
     db = tmp_path / "w.duckdb"
-    channel = AppriseChannel(SecretStr(receiver.url))
+    channel = AppriseChannel(SecretStr(receiver.url), KEY)
     owe_alerts(db, [channel.label])
     report = deliver(db, [channel])
     assert (report.sent, report.failed) == (0, 1)
@@ -136,11 +137,11 @@ def test_terminal_channel_prints_the_alert(tmp_path: Path) -> None:
 
 
 def test_channel_label_hides_the_secret() -> None:
-    channel = AppriseChannel(SecretStr("tgram://123456789:AAsecretTOKEN/12345"))
+    channel = AppriseChannel(SecretStr("tgram://123456789:AAsecretTOKEN/12345"), KEY)
     assert "AAsecretTOKEN" not in channel.label
     assert channel.label.startswith("tgram://")
 
 
 def test_invalid_apprise_url_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="not a valid apprise URL"):
-        AppriseChannel(SecretStr("nosuchscheme://whatever"))
+        AppriseChannel(SecretStr("nosuchscheme://whatever"), KEY)

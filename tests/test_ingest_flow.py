@@ -121,6 +121,7 @@ def test_crash_after_store_is_finished_by_next_cycle(seeds_config: Path, tmp_pat
     from tasks.classify import Classifier
     from tasks.pipeline import SourceState, classify_results, store
     from tasks.sources import FetchContext, fetch_source
+    from warehouse.label_key import label_key
 
     monkeypatch.setenv("NEWSMON_APPRISE_URLS", receiver.url)
     db = tmp_path / "w.duckdb"
@@ -128,7 +129,7 @@ def test_crash_after_store_is_finished_by_next_cycle(seeds_config: Path, tmp_pat
     classifier = Classifier.load()
     results = [fetch_source(s, FetchContext(config.base_dir)) for s in config.sources]
     articles = classify_results(results, classifier)
-    labels = [c.label for c in build_channels(config.channels)]
+    labels = [c.label for c in build_channels(config.channels, key=label_key(db))]
     stored = store.fn(db, "crashed", config.sources, results, articles,
                       resolve_rules(config.rules, classifier),
                       SourceState(config.sources, {}, set(), {}), 3, labels)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from hostile import billion_laughs_feed, xxe_feed
 from tasks.http import Limits, make_client
 from tasks.sources import Cursor, FetchContext, fetch_source
 from tasks.sources.rss import FeedError, RssSource, parse_feed
@@ -130,3 +131,32 @@ def test_failed_fetch_keeps_no_cursor(web, tmp_path: Path) -> None:
 
 def test_cursor_round_trip_type() -> None:
     assert Cursor("a", "u", '"e"', None).etag == '"e"'
+
+
+def test_an_external_entity_never_brings_a_local_file_into_the_feed(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("本机机密内容-7f3a", encoding="utf-8")
+    body = xxe_feed(secret.as_uri(), "https://news.example.cn/a/1")
+    try:
+        entries = parse_feed(body)
+    except FeedError:
+        return  # refusing the whole document is safe too
+    assert "本机机密内容" not in " ".join(e.title + e.text for e in entries)
+
+
+def test_nested_entities_fail_or_stay_small() -> None:
+    import time
+    import tracemalloc
+
+    body = billion_laughs_feed("https://news.example.cn/a/1")  # 3 GB if expanded
+    started = time.monotonic()
+    tracemalloc.start()
+    try:
+        entries = parse_feed(body)
+    except FeedError:
+        entries = []
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert sum(len(e.title) + len(e.text) for e in entries) < 100_000
+    assert peak < 50 * 1024 * 1024 and time.monotonic() - started < 5

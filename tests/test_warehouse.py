@@ -143,4 +143,115 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
     with Warehouse.open(db) as wh:
         assert wh.migrate() == []
     with Warehouse.open(db) as wh:
-        assert wh.query("select version from schema_migrations")[1] == [(1,)]
+        assert wh.query("select version from schema_migrations")[1] == [(1,), (2,)]
+
+
+def sightings(db: Path) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("""select s.source_id, s.url, a.source_id from article_sightings s
+                              join articles a using (article_id) order by 1, 2""").fetchall()
+
+
+def test_an_exact_duplicate_from_another_source_is_a_sighting_not_a_loss(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    original = article(1, url="https://a.example/1")
+    repost = Article("other", Story(original.story.title, original.story.body,
+                                    "https://b.example/9", 1), original.labels, NOW)
+    with Warehouse.open(db) as wh:
+        wh.store_cycle("c1", [run()], [original], [], [], NOW)
+        report = wh.store_cycle("c2", [run("other")], [repost], [], [], NOW)
+        assert wh.known_urls(["other"]) == {"https://b.example/9"}  # not downloaded again
+    assert report.new_articles == 0
+    assert sightings(db) == [("other", "https://b.example/9", "seeds"),
+                             ("seeds", "https://a.example/1", "seeds")]
+
+
+def test_one_feed_under_two_ids_leaves_both_in_one_batch(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    first = article(1, url="https://a.example/1")
+    second = Article("mirror", first.story, first.labels, NOW)
+    with Warehouse.open(db) as wh:
+        report = wh.store_cycle("c1", [run(), run("mirror")], [first, second], [], [], NOW)
+    assert report.new_articles == 1
+    assert [row[0] for row in sightings(db)] == ["mirror", "seeds"]
+
+
+def test_near_duplicates_keep_their_own_rows_and_story(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    one, two = article(1, url="https://a.example/1"), article(2, url="https://b.example/2")
+    stories = {one.article_id: one.article_id, two.article_id: one.article_id}
+    with Warehouse.open(db) as wh:
+        wh.store_cycle("c1", [run()], [one, two], [], [], NOW, stories=stories)
+        _, rows = wh.query("select count(distinct story_id), count(*) from articles")
+    assert rows == [(1, 2)]
+    assert len(sightings(db)) == 2
+
+
+def test_title_only_items_with_one_headline_and_two_urls_are_both_kept(tmp_path: Path) -> None:
+    first = Article("a", Story("AI早报", "", "https://a.example/1", 1), Labels(), NOW)
+    second = Article("b", Story("AI早报", "", "https://b.example/2", 1), Labels(), NOW)
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        report = wh.store_cycle("c1", [run("a"), run("b")], [first, second], [], [], NOW)
+    assert report.new_articles == 2
+
+
+def test_a_flagged_article_is_fetched_again_and_replaced_when_clean(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    url = "https://a.example/gbk"
+    garbled = Article("seeds", Story("ÎÞÎÊÐ¾ñ·", "ÎÞÎÊÐ¾ñ·Íê³ÉÈÚ×Ê", url, 1), Labels(), NOW,
+                      text_issue="looks mis-decoded")
+    clean = article(1, url=url)
+    with Warehouse.open(db) as wh:
+        wh.store_cycle("c1", [run()], [garbled], [], [], NOW)
+        assert wh.known_urls(["seeds"]) == set()  # not taken as done
+        again = wh.store_cycle("c2", [run()], [garbled], [], [], NOW)
+        fixed = wh.store_cycle("c3", [run()], [clean], [intent("k1", clean)], ["terminal"], NOW)
+        assert wh.known_urls(["seeds"]) == {url}
+        _, rows = wh.query("select title, text_issue from articles")
+    assert (again.new_articles, fixed.new_articles, fixed.alerts_queued) == (0, 1, 1)
+    assert rows == [("标题1", None)]
+    assert sightings(db) == [("seeds", url, "seeds")]
+    assert counts(db)["entity_mentions"] == 1
+
+
+def test_a_warehouse_from_before_sightings_gets_them_backfilled(tmp_path: Path) -> None:
+    from warehouse import MIGRATIONS
+
+    db = tmp_path / "old.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute((MIGRATIONS / "001_initial.sql").read_text(encoding="utf-8"))
+        con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                    "applied_at TIMESTAMPTZ DEFAULT now()); INSERT INTO schema_migrations "
+                    "(version) VALUES (1)")
+        con.execute("INSERT INTO articles VALUES ('a1', 'seeds', 'https://a.example/1', 't', "
+                    "'b', NULL, [], NULL, now(), 'h', 'a1', 'c0')")
+    with Warehouse.open(db) as wh:
+        assert wh.known_urls(["seeds"]) == {"https://a.example/1"}
+        _, rows = wh.query("select text_issue from articles")
+    assert rows == [(None,)]
+
+
+READ_FOR_A_WHILE = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print("reading", flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_a_writer_waits_for_a_reader_in_another_process(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import threading
+
+    db = tmp_path / "w.duckdb"
+    Warehouse.open(db).close()
+    reader = subprocess.Popen([sys.executable, "-c", READ_FOR_A_WHILE, str(db)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert reader.stdout is not None and reader.stdout.readline() == "reading\n"
+    with pytest.raises(WarehouseError, match="in use by another process .* stayed busy for 0.2 s"):
+        Warehouse.open(db, wait=0.2)
+    threading.Timer(0.5, reader.communicate, kwargs={"input": "\n"}).start()
+    with Warehouse.open(db, wait=20) as wh:  # opens once the reader is gone
+        assert wh.store_cycle("c1", [run()], [article(1)], [], [], NOW).new_articles == 1
+    reader.wait(10)

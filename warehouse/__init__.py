@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -26,8 +27,6 @@ from tasks.sources.base import Cursor
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 DEFAULT_PATH = Path(__file__).with_name("newsmon.duckdb")
-# Statement types `newsmon sql` runs; anything else could change the warehouse.
-READ_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA", "SET", "COPY", "VARIABLE_SET"}
 
 
 def default_path() -> Path:
@@ -44,6 +43,7 @@ class FetchRun:
     stories: int
     error: str | None
     elapsed_s: float
+    failed_items: int = 0
 
 
 @dataclass(frozen=True)
@@ -109,20 +109,29 @@ class Warehouse:
         self.con, self.path, self.read_only = con, path, read_only
 
     @classmethod
-    def open(cls, path: Path | str | None = None, *, read_only: bool = False) -> Warehouse:
+    def open(cls, path: Path | str | None = None, *, read_only: bool = False,
+             wait: float = 0) -> Warehouse:
+        """Open the warehouse, migrating it when writable. DuckDB lets one process write (or
+        several read); while another holds it, retry with backoff for up to `wait` seconds."""
         path = Path(path) if path else default_path()
         if read_only and not path.exists():
             raise WarehouseError(f"no warehouse at {path} yet: run `newsmon run` first")
         path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            con = duckdb.connect(str(path), read_only=read_only)
-        except duckdb.IOException as exc:
-            if "lock" in str(exc).lower():
-                raise WarehouseError(
-                    f"warehouse {path} is in use by another process (a running cycle?): "
-                    f"wait for it to finish, or point NEWSMON_DB elsewhere. DuckDB said: {exc}"
-                ) from None
-            raise WarehouseError(f"cannot open warehouse {path}: {exc}") from None
+        give_up, pause = time.monotonic() + wait, 0.05
+        while True:
+            try:
+                con = duckdb.connect(str(path), read_only=read_only)
+                break
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise WarehouseError(f"cannot open warehouse {path}: {exc}") from None
+                if time.monotonic() + pause > give_up:
+                    raise WarehouseError(
+                        f"warehouse {path} is in use by another process (a running cycle or a "
+                        f"long `newsmon sql`?) and stayed busy for {wait:g} s: try again when it "
+                        f"is done. DuckDB said: {' '.join(str(exc).split())[:200]}") from None
+                time.sleep(pause)
+                pause = min(pause * 2, 1.0)
         warehouse = cls(con, path, read_only)
         if not read_only:
             warehouse.migrate()
@@ -176,7 +185,7 @@ class Warehouse:
         same content means stored), their mentions and topics, and the alerts they trigger,
         one row per channel, as `pending`. Running it again with the same input changes nothing."""
         with self.transaction():
-            new_articles = self._insert_new_articles(cycle_id, articles, stories or {})
+            new_articles = self._insert_new_articles(cycle_id, articles, stories or {}, now)
             new = {a.article_id for a in new_articles}
             self._insert("entity_mentions", _mention_rows(new_articles))
             self._insert("article_topics", _topic_rows(new_articles))
@@ -194,7 +203,8 @@ class Warehouse:
                 {"cycle_id": cycle_id, "source_id": r.source_id, "kind": r.kind,
                  "started_at": r.started_at, "status": r.status, "items": r.items,
                  "stories": r.stories, "new": new_by_source.get(r.source_id, 0),
-                 "error": r.error, "elapsed_s": r.elapsed_s} for r in runs],
+                 "error": r.error, "elapsed_s": r.elapsed_s, "failed_items": r.failed_items}
+                for r in runs],
                 on_conflict="DO NOTHING")
             self._insert("source_cursors", [
                 {"source_id": c.source_id, "url": c.url, "etag": c.etag,
@@ -208,33 +218,69 @@ class Warehouse:
                            dict(Counter(c for a in new_articles for c in a.labels.companies)))
 
     def _insert_new_articles(self, cycle_id: str, articles: Sequence[Article],
-                             stories: Mapping[str, str]) -> list[Article]:
-        unique: dict[str, Article] = {}
-        seen_keys: set[str] = set()
-        for article in articles:  # first of any duplicates within the batch wins
-            keys = {article.story.url, article.content_hash}
-            if not keys & seen_keys:
-                unique[article.article_id] = article
-                seen_keys |= keys
-        if not unique:
+                             stories: Mapping[str, str], now: datetime) -> list[Article]:
+        """Insert the articles not stored before and record a sighting of every (source, URL)
+        in `articles`, new or not. An article is stored before when its URL is, or its text
+        is and it has a body (headline-only items share headlines too easily). A stored
+        article flagged as mis-decoded is replaced by a clean fetch of the same URL."""
+        if not articles:
             return []
+        first: dict[str, Article] = {}  # the first of any duplicates within the batch wins
+        same_as: dict[str, str] = {}  # article_id -> the batch article it repeats
+        for article in articles:
+            keys = [article.story.url] + ([article.content_hash] if article.story.body else [])
+            winner = next((first[k] for k in keys if k in first), article)
+            same_as[article.article_id] = winner.article_id
+            for key in keys:
+                first.setdefault(key, winner)
+        unique = {a.article_id: a for a in articles if same_as[a.article_id] == a.article_id}
         batch = pa.Table.from_pylist(
             [_article_row(a, cycle_id, stories.get(a.article_id, a.article_id))
              for a in unique.values()], schema=_ARTICLE_SCHEMA)
         self.con.register("incoming_articles", batch)
         try:
-            new = {row[0] for row in self.con.execute("""
-                SELECT i.article_id FROM incoming_articles i
-                WHERE NOT EXISTS (SELECT 1 FROM articles a
-                                  WHERE a.url = i.url OR a.content_hash = i.content_hash)
-            """).fetchall()}
+            matches = self.con.execute("""
+                SELECT i.article_id, a.article_id, a.text_issue IS NOT NULL AND a.url = i.url
+                FROM incoming_articles i JOIN articles a ON a.url = i.url
+                UNION ALL
+                SELECT i.article_id, a.article_id, false
+                FROM incoming_articles i JOIN articles a ON a.content_hash = i.content_hash
+                WHERE i.body <> '' AND a.body <> '' AND a.url <> i.url
+            """).fetchall()
+            stored_as: dict[str, str] = {}  # incoming -> the stored article it repeats
+            replaces: dict[str, str] = {}  # incoming -> the flagged article it replaces
+            for incoming, existing, flagged in matches:
+                if flagged and unique[incoming].text_issue is None:
+                    replaces[incoming] = existing
+                else:
+                    stored_as.setdefault(incoming, existing)
+            replaces = {i: e for i, e in replaces.items() if i not in stored_as}
+            new = sorted(set(unique) - set(stored_as))
+            self._replace_flagged(replaces)
             self.con.execute("""
                 INSERT INTO articles SELECT * FROM incoming_articles
                 WHERE article_id IN (SELECT unnest(?::VARCHAR[]))
-            """, [sorted(new)])
+            """, [new])
         finally:
             self.con.unregister("incoming_articles")
-        return [a for a in unique.values() if a.article_id in new]
+        self._insert("article_sightings", [
+            {"source_id": a.source_id, "url": a.story.url, "cycle_id": cycle_id,
+             "article_id": stored_as.get(same_as[a.article_id], same_as[a.article_id]),
+             "first_seen_at": now} for a in articles], on_conflict="DO NOTHING")
+        return [unique[article_id] for article_id in new]
+
+    def _replace_flagged(self, replaces: Mapping[str, str]) -> None:
+        """Remove flagged articles and everything derived from them; their sightings move to
+        the articles replacing them, inserted next in the same transaction."""
+        if not replaces:
+            return
+        old = sorted(replaces.values())
+        for table in ("entity_mentions", "article_topics", "article_events",
+                      "article_signatures", "articles"):
+            self.con.execute(f"DELETE FROM {table} WHERE article_id IN "
+                             f"(SELECT unnest(?::VARCHAR[]))", [old])
+        self.con.executemany("UPDATE article_sightings SET article_id = ? WHERE article_id = ?",
+                             list(replaces.items()))
 
     def _queue_alerts(self, alerts: Sequence[AlertIntent], channels: Sequence[str],
                       now: datetime) -> int:
@@ -270,11 +316,18 @@ class Warehouse:
         return {(row[0], row[1]): Cursor(*row) for row in rows}
 
     def known_urls(self, source_ids: Sequence[str]) -> set[str]:
-        """URLs already stored for these sources: their links are not fetched again."""
+        """URLs these sources carried before, stored or as a repeat of a stored article: their
+        links are not fetched again. Articles flagged as mis-decoded do not count."""
         rows = self.con.execute("""
-            SELECT DISTINCT url FROM articles
-            WHERE source_id IN (SELECT unnest(?::VARCHAR[]))""", [list(source_ids)]).fetchall()
+            SELECT DISTINCT s.url FROM article_sightings s JOIN articles a USING (article_id)
+            WHERE s.source_id IN (SELECT unnest(?::VARCHAR[])) AND a.text_issue IS NULL
+        """, [list(source_ids)]).fetchall()
         return {row[0] for row in rows}
+
+    def content_hashes(self) -> set[str]:
+        """Hashes of every stored article's text."""
+        return {row[0] for row in self.con.execute(
+            "SELECT content_hash FROM articles").fetchall()}
 
     def recent_signatures(self, days: int = 14) -> list[Signed]:
         """Signatures of articles fetched in the last `days`: what a new article may repeat."""
@@ -296,7 +349,7 @@ class Warehouse:
         rows = self.con.execute("""
             WITH ordered AS (
                 SELECT source_id, cycle_id, started_at,
-                       sum(CASE WHEN status = 'ok' THEN 1 ELSE 0 END) OVER (
+                       sum(CASE WHEN status <> 'failed' THEN 1 ELSE 0 END) OVER (
                            PARTITION BY source_id ORDER BY started_at DESC
                            ROWS UNBOUNDED PRECEDING) AS successes_since
                 FROM fetch_runs WHERE source_id IN (SELECT unnest(?::VARCHAR[]))
@@ -310,8 +363,8 @@ class Warehouse:
         """One row per source: last success and error, failures in a row, recent articles."""
         streaks = self.failure_streaks(source_ids)
         runs = {row[0]: row[1:] for row in self.con.execute("""
-            SELECT source_id, max(started_at) FILTER (WHERE status = 'ok'),
-                   arg_max(error, started_at) FILTER (WHERE status = 'failed')
+            SELECT source_id, max(started_at) FILTER (WHERE status <> 'failed'),
+                   arg_max(error, started_at) FILTER (WHERE error IS NOT NULL)
             FROM fetch_runs WHERE source_id IN (SELECT unnest(?::VARCHAR[]))
             GROUP BY source_id""", [list(source_ids)]).fetchall()}
         articles = {row[0]: row[1:] for row in self.con.execute("""
@@ -361,23 +414,12 @@ class Warehouse:
     # -- reads --------------------------------------------------------------------------------------
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[tuple]]:
-        """Run one read statement; returns column names and rows. Writes are refused."""
-        try:
-            statements = duckdb.extract_statements(sql)
-        except duckdb.Error as exc:
-            raise WarehouseError(f"SQL error: {exc}") from None
-        for statement in statements:
-            kind = statement.type.name
-            if kind not in READ_STATEMENTS:
-                raise WarehouseError(
-                    f"refused: {kind} statements would change the warehouse; `newsmon sql` only "
-                    f"reads (the warehouse is written by `newsmon run`)")
-        try:
-            cursor = self.con.execute(sql, list(params))
-        except duckdb.Error as exc:
-            raise WarehouseError(f"SQL error: {exc}") from None
-        columns = [d[0] for d in cursor.description or []]
-        return columns, cursor.fetchall() if cursor.description else []
+        """Run read statements (SELECT, DESCRIBE, SHOW, EXPLAIN of a read …), as DuckDB's parser
+        classifies them; returns the last one's column names and rows. Anything else is refused
+        with a WarehouseError before it runs."""
+        from warehouse.shell import run_read  # shell.py builds on this module
+
+        return run_read(self.con, sql, params)
 
 
 _ARTICLE_SCHEMA = pa.schema([
@@ -386,6 +428,7 @@ _ARTICLE_SCHEMA = pa.schema([
     ("origins", pa.list_(pa.struct([("name", pa.string()), ("url", pa.string())]))),
     ("published_at", pa.timestamp("us")), ("fetched_at", pa.timestamp("us", tz="UTC")),
     ("content_hash", pa.string()), ("story_id", pa.string()), ("cycle_id", pa.string()),
+    ("text_issue", pa.string()),
 ])
 
 
@@ -395,7 +438,8 @@ def _article_row(article: Article, cycle_id: str, story_id: str) -> dict[str, An
             "title": story.title, "body": story.body, "category": story.category,
             "origins": [{"name": o.name, "url": o.url} for o in story.origins],
             "published_at": story.published_at, "fetched_at": article.fetched_at,
-            "content_hash": article.content_hash, "story_id": story_id, "cycle_id": cycle_id}
+            "content_hash": article.content_hash, "story_id": story_id, "cycle_id": cycle_id,
+            "text_issue": article.text_issue}
 
 
 def _mention_rows(articles: Sequence[Article]) -> list[dict[str, Any]]:

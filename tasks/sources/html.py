@@ -8,19 +8,28 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import partial
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
+import soupsieve
 from bs4 import BeautifulSoup
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from newsmon.errors import SourceError
 from tasks.encoding import decode_html
 from tasks.extract import attr_text, extract_article
 from tasks.http import USER_AGENT, FetchFailed, Limits, http_get
 from tasks.records import Document
-from tasks.sources.base import Cursor, FetchContext, FetchResult, WebSourceConfig, get_if_changed
+from tasks.sources.base import (
+    Cursor,
+    FetchContext,
+    FetchResult,
+    WebSourceConfig,
+    cursor_key,
+    get_if_changed,
+)
 from tasks.split.text import parse_date
 from tasks.urls import canonical_url
 
@@ -32,6 +41,18 @@ class HtmlSource(WebSourceConfig):
     date_selector: str | None = None  # CSS, on the article page
     same_site: bool = True  # follow only links on the list page's own host
     obey_robots: bool = True
+
+    @field_validator("link_selector", "title_selector", "date_selector")
+    @classmethod
+    def _valid_css(cls, selector: str | None) -> str | None:
+        """A selector that does not parse fails when the config loads, not on every cycle."""
+        if selector is not None:
+            try:
+                soupsieve.compile(selector)
+            except soupsieve.SelectorSyntaxError as exc:
+                raise ValueError(f"invalid CSS selector {selector!r}: "
+                                 f"{str(exc).splitlines()[0]}") from None
+        return selector
 
 
 def list_links(html: str, base_url: str, selector: str, same_site: bool = True) -> list[str]:
@@ -46,7 +67,10 @@ def list_links(html: str, base_url: str, selector: str, same_site: bool = True) 
             href = anchor.get("href") if anchor else None
         if not href or str(href).startswith(("javascript:", "mailto:", "#")):
             continue
-        url = canonical_url(urljoin(base_url, str(href)))
+        try:
+            url = canonical_url(urljoin(base_url, str(href)))
+        except ValueError:  # a malformed link (bad port, broken IPv6 host) is no article
+            continue
         if not url.startswith(("http://", "https://")):
             continue
         if same_site and urlsplit(url).hostname != host:
@@ -57,34 +81,45 @@ def list_links(html: str, base_url: str, selector: str, same_site: bool = True) 
 
 
 def fetch(source: HtmlSource, context: FetchContext, result: FetchResult) -> Iterator[Document]:
+    """Articles linked from the list page and not stored before, at most `max_items`. An
+    article that cannot be fetched or read is that item's failure; the page is remembered as
+    seen only when every new link was taken."""
     limits = source.limits(context.limits)
     if source.obey_robots and not _allowed(source.url, context, limits):
         raise SourceError(source.id, f"{source.url}: disallowed by robots.txt")
     page = get_if_changed(source, context, result, limits)
     if page is None:
         return
-    html = decode_html(page.body, page.charset).text
-    links = list_links(html, page.url, source.link_selector, source.same_site)
+    listing = decode_html(page.body, page.charset)
+    links = list_links(listing.text, page.url, source.link_selector, source.same_site)
     if not links:
         raise SourceError(source.id, f"{source.url}: no links match {source.link_selector!r}")
     new = [u for u in links if u not in context.known_urls]
-    if len(new) <= source.max_items:  # see rss.fetch: leftovers need the next cycle to look
-        result.cursors.append(Cursor(source.id, source.url, page.headers.get("etag"),
-                                     page.headers.get("last-modified")))
-    for url in new[:source.max_items]:
+    taken = new[:source.max_items]
+    for index, url in enumerate(taken):
+        if context.out_of_time(result, len(taken) - index):
+            break
         if source.obey_robots and not _allowed(url, context, limits):
             result.warnings.append(f"{url}: disallowed by robots.txt; skipped")
             continue
-        try:
-            article = http_get(context.http(), url, limits, context.gate)
-        except FetchFailed as exc:
-            result.warnings.append(f"{url}: {exc}")
-            continue
-        result.downloads += 1
-        yield page_document(source, article.url, decode_html(article.body, article.charset).text)
+        document = result.skip_item(url, partial(_article, source, context, url, limits, result))
+        if document is not None:
+            yield document
+    if len(new) <= source.max_items and not result.item_errors and not listing.suspect:
+        result.cursors.append(Cursor(*cursor_key(source.id, source.url),
+                                     page.headers.get("etag"), page.headers.get("last-modified")))
 
 
-def page_document(source: HtmlSource, url: str, html: str) -> Document:
+def _article(source: HtmlSource, context: FetchContext, url: str, limits: Limits,
+             result: FetchResult) -> Document:
+    article = http_get(context.http(), url, limits, context.gate, deadline=context.deadline)
+    result.downloads += 1
+    decoded = decode_html(article.body, article.charset)
+    return page_document(source, article.url, decoded.text, decoded.suspect)
+
+
+def page_document(source: HtmlSource, url: str, html: str,
+                  text_issue: str | None = None) -> Document:
     """One article page as a Document, honouring the source's title/date selectors."""
     extracted = extract_article(html, url)
     title, published = extracted.title, extracted.published_at
@@ -97,7 +132,8 @@ def page_document(source: HtmlSource, url: str, html: str) -> Document:
                 or published
     return Document(source_id=source.id, url=canonical_url(url), text=extracted.text,
                     fetched_at=datetime.now(UTC), media_type="text/html",
-                    title=title or extracted.text[:40], published_at=published)
+                    title=title or extracted.text[:40], published_at=published,
+                    text_issue=text_issue)
 
 
 def _allowed(url: str, context: FetchContext, limits: Limits) -> bool:
@@ -108,7 +144,8 @@ def _allowed(url: str, context: FetchContext, limits: Limits) -> bool:
     if parser is None:
         parser = RobotFileParser()
         try:
-            response = http_get(context.http(), f"{origin}/robots.txt", limits, context.gate)
+            response = http_get(context.http(), f"{origin}/robots.txt", limits, context.gate,
+                                deadline=context.deadline)
             parser.parse(response.body.decode("utf-8", errors="replace").splitlines())
         except FetchFailed:
             parser.parse([])  # no robots.txt (404) or unreachable: nothing is forbidden

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Literal
 from xml.sax import SAXParseException
 
@@ -22,7 +23,14 @@ from tasks.encoding import decode_bytes, decode_html
 from tasks.extract import extract_article
 from tasks.http import FetchFailed, http_get
 from tasks.records import Document
-from tasks.sources.base import Cursor, FetchContext, FetchResult, WebSourceConfig, get_if_changed
+from tasks.sources.base import (
+    Cursor,
+    FetchContext,
+    FetchResult,
+    WebSourceConfig,
+    cursor_key,
+    get_if_changed,
+)
 from tasks.urls import canonical_url
 
 _XML_DECLARED = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']")
@@ -49,14 +57,28 @@ class FeedError(ValueError):
     """The bytes are not a usable feed."""
 
 
+@dataclass(frozen=True)
+class Feed:
+    entries: list[FeedEntry]
+    skipped: list[str]  # one line per entry that could not be read
+    text_issue: str | None = None  # the body looked mis-decoded (see Decoded.suspect)
+
+
 def parse_feed(body: bytes, charset: str | None = None, base_url: str = "") -> list[FeedEntry]:
-    """Entries of a feed document. Raises FeedError for anything that is not a feed."""
+    """Entries of a feed document, leaving out those that cannot be read. Raises FeedError
+    for anything that is not a feed."""
+    return read_feed(body, charset, base_url).entries
+
+
+def read_feed(body: bytes, charset: str | None = None, base_url: str = "") -> Feed:
+    """The feed's entries, and a reason for each entry left out: one broken entry never
+    costs the others."""
     declared = charset
     if not declared:
         match = _XML_DECLARED.match(body[:200])
         declared = match.group(1).decode("ascii") if match else None
-    text = decode_bytes(body, declared=declared).text
-    utf8 = _XML_DECLARATION.sub('<?xml version="1.0" encoding="utf-8"?>', text, count=1)
+    decoded = decode_bytes(body, declared=declared)
+    utf8 = _XML_DECLARATION.sub('<?xml version="1.0" encoding="utf-8"?>', decoded.text, count=1)
     parsed = feedparser.parse(utf8.encode("utf-8"), response_headers={
         "content-type": "application/xml; charset=utf-8", "content-location": base_url})
     # feedparser recovers what it can from broken XML; a partial read that looks complete
@@ -65,7 +87,16 @@ def parse_feed(body: bytes, charset: str | None = None, base_url: str = "") -> l
         raise FeedError(f"malformed feed: {_one_line(parsed.bozo_exception)}")
     if not parsed.entries and not parsed.version:
         raise FeedError("not an RSS or Atom feed")
-    return [_entry(raw, base_url) for raw in parsed.entries if raw.get("link") or raw.get("id")]
+    entries, skipped = [], []
+    for position, raw in enumerate(parsed.entries, 1):
+        if not (raw.get("link") or raw.get("id")):
+            continue
+        try:
+            entries.append(_entry(raw, base_url))
+        except Exception as exc:  # one hostile entry (a link with port 99999 …) is skipped
+            skipped.append(f"entry {position} ({_one_line(raw.get('link') or raw.get('id'))}): "
+                           f"{type(exc).__name__}: {_one_line(exc)}")
+    return Feed(entries, skipped, decoded.suspect)
 
 
 def _entry(raw: feedparser.FeedParserDict, base_url: str) -> FeedEntry:
@@ -99,40 +130,58 @@ def html_to_text(html: str) -> str:
 
 
 def fetch(source: RssSource, context: FetchContext, result: FetchResult) -> Iterator[Document]:
-    """New entries of the feed, skipping those already stored, at most `max_items`."""
+    """New entries of the feed, skipping those already stored, at most `max_items`. The feed
+    is remembered as seen (its ETag kept) only when every new entry was taken."""
     limits = source.limits(context.limits)
     response = get_if_changed(source, context, result, limits)
     if response is None:
         return
     try:
-        entries = parse_feed(response.body, response.charset, response.url)
+        feed = read_feed(response.body, response.charset, response.url)
     except FeedError as exc:
         raise SourceError(source.id, f"{source.url}: {exc}") from None
-    new = [e for e in entries if e.link not in context.known_urls]
-    if len(new) <= source.max_items:
-        # Only remember the feed as seen when every new entry was taken: otherwise the next
-        # cycle would get a 304 and never see the entries left over.
-        result.cursors.append(Cursor(source.id, source.url, response.headers.get("etag"),
-                                     response.headers.get("last-modified")))
+    result.item_errors.extend(feed.skipped)
+    new = [e for e in feed.entries if e.link not in context.known_urls]
     fetched_at = datetime.now(UTC)
-    for entry in new[:source.max_items]:
-        text = entry.text
-        if source.full_text and len(text) < _TEASER_LENGTH:
-            text = _full_text(source, context, entry, result) or text
-        yield Document(source_id=source.id, url=entry.link, text=text, fetched_at=fetched_at,
-                       media_type="text/plain", title=entry.title or text[:40],
-                       published_at=entry.published_at, category=entry.category)
+    for index, entry in enumerate(new[:source.max_items]):
+        if context.out_of_time(result, len(new[:source.max_items]) - index):
+            break
+        document = result.skip_item(entry.link, partial(
+            _document, source, context, entry, result, fetched_at, feed.text_issue))
+        if document is not None:
+            yield document
+    # Otherwise the next cycle would get a 304 and never see the entries left over.
+    if len(new) <= source.max_items and not result.item_errors and not feed.text_issue:
+        result.cursors.append(Cursor(*cursor_key(source.id, source.url),
+                                     response.headers.get("etag"),
+                                     response.headers.get("last-modified")))
+
+
+def _document(source: RssSource, context: FetchContext, entry: FeedEntry, result: FetchResult,
+              fetched_at: datetime, text_issue: str | None) -> Document:
+    text = entry.text
+    if source.full_text and len(text) < _TEASER_LENGTH:
+        text = _full_text(source, context, entry, result) or text
+    return Document(source_id=source.id, url=entry.link, text=text, fetched_at=fetched_at,
+                    media_type="text/plain", title=entry.title or text[:40],
+                    published_at=entry.published_at, category=entry.category,
+                    text_issue=text_issue)
 
 
 def _full_text(source: RssSource, context: FetchContext, entry: FeedEntry,
                result: FetchResult) -> str | None:
     try:
-        page = http_get(context.http(), entry.link, source.limits(context.limits), context.gate)
+        page = http_get(context.http(), entry.link, source.limits(context.limits), context.gate,
+                        deadline=context.deadline)
     except FetchFailed as exc:
         result.warnings.append(f"{entry.link}: full text not fetched ({exc}); kept the summary")
         return None
     result.downloads += 1
-    return extract_article(decode_html(page.body, page.charset).text, page.url).text or None
+    decoded = decode_html(page.body, page.charset)
+    if decoded.suspect:
+        result.warnings.append(f"{entry.link}: full text {decoded.suspect}; kept the summary")
+        return None
+    return extract_article(decoded.text, page.url).text or None
 
 
 def _one_line(exc: object) -> str:
