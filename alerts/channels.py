@@ -25,9 +25,10 @@ from newsmon.errors import ConfigError, DeliveryError
 from tasks.urls import mask_url, mask_urls
 
 TERMINAL = "terminal"
-# apprise, and urllib3 under it, log whole notification URLs, tokens included, at DEBUG.
+# apprise, and urllib3 under it, log whole notification URLs, tokens included, at DEBUG; a
+# failure reaches the user through DeliveryError, so their INFO chatter is not needed either.
 for _name in ("apprise", "urllib3"):
-    logging.getLogger(_name).setLevel(logging.INFO)
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 
 class Channel(Protocol):

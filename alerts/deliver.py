@@ -9,7 +9,15 @@ from datetime import UTC, datetime
 from alerts.channels import Channel
 from alerts.render import Message
 from newsmon.errors import DeliveryError
-from warehouse import Warehouse
+from warehouse import PendingAlert, Warehouse
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    """One send attempt: the alert (with its channel) and how it went."""
+
+    alert: PendingAlert
+    error: str | None = None  # None: sent
 
 
 @dataclass
@@ -18,6 +26,7 @@ class DeliveryReport:
     failed: int = 0
     deferred: int = 0  # left owed untried because their channel already failed this cycle
     errors: list[str] = field(default_factory=list)
+    outcomes: list[DeliveryOutcome] = field(default_factory=list)
 
 
 def deliver_pending(warehouse: Warehouse, channels: Sequence[Channel], max_attempts: int,
@@ -40,7 +49,9 @@ def deliver_pending(warehouse: Warehouse, channels: Sequence[Channel], max_attem
             down.add(alert.channel)
             report.failed += 1
             report.errors.append(str(exc))
+            report.outcomes.append(DeliveryOutcome(alert, str(exc)))
             continue
         warehouse.record_delivery(alert.dedup_key, alert.channel, ok=True, error=None, now=clock())
         report.sent += 1
+        report.outcomes.append(DeliveryOutcome(alert))
     return report

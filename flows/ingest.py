@@ -14,7 +14,16 @@ from alerts.deliver import DeliveryReport
 from alerts.rules import ResolvedRule, resolve_rules
 from newsmon.config import Config, load_config
 from tasks.classify import Classifier
-from tasks.pipeline import deliver, fetch, load_state, split_and_classify, store
+from tasks.events import cycle_events
+from tasks.pipeline import (
+    announce,
+    deliver,
+    fetch,
+    load_state,
+    split_and_classify,
+    store,
+    warehouse_turn,
+)
 from tasks.sources import FetchResult
 from warehouse import StoreReport, default_path
 from warehouse.label_key import label_key
@@ -52,21 +61,26 @@ def plan_cycle(config_path: str | None = None, db_path: str | None = None) -> Cy
     return CyclePlan(config, classifier, rules, channels, warehouse_path)
 
 
-@flow(name="ingest", log_prints=False)
-def ingest(config_path: str | None = None, db_path: str | None = None) -> CycleSummary:
-    """One cycle over every enabled source in the config."""
+@flow(name="ingest", log_prints=False, persist_result=False)
+def ingest(config_path: str | None = None, db_path: str | None = None,
+           deliver_alerts: bool = True) -> CycleSummary:
+    """One cycle over every enabled source in the config. Under `newsmon serve` alerts are
+    left to the deliver-alerts flow, which the cycle's newsmon.alerts.queued event starts."""
     started = datetime.now(UTC)
     cycle_id = f"{started:%Y%m%dT%H%M%SZ}-{uuid4().hex[:6]}"
     plan = plan_cycle(config_path, db_path)
-    config, sources = plan.config, plan.config.enabled_sources
+    config, sources = plan.config, plan.config.polled_sources
 
-    state = load_state(plan.warehouse_path, sources)
-    results = fetch(state.due, config.base_dir, state, config.limits, config.fetch_workers,
-                    config.fetch_budget_s)
-    articles = split_and_classify(results, plan.classifier)
-    stored = store(plan.warehouse_path, cycle_id, sources, results, articles, plan.rules, state,
-                   config.source_failures, [channel.label for channel in plan.channels])
-    delivered = deliver(plan.warehouse_path, plan.channels, config.max_attempts)
+    with warehouse_turn():  # for the whole cycle: bounded by the fetch budget
+        state = load_state(plan.warehouse_path, sources)
+        results = fetch(state.due, config.base_dir, state, config.limits, config.fetch_workers,
+                        config.fetch_budget_s)
+        articles = split_and_classify(results, plan.classifier)
+        stored = store(plan.warehouse_path, cycle_id, sources, results, articles, plan.rules,
+                       state, config.source_failures, [c.label for c in plan.channels])
+        delivered = (deliver(plan.warehouse_path, plan.channels, config.max_attempts)
+                     if deliver_alerts else DeliveryReport())
+    announce(cycle_events(cycle_id, results, state.streaks, articles, stored))
 
     return CycleSummary(cycle_id, results, len(sources) - len(state.due), stored, delivered,
                         (datetime.now(UTC) - started).total_seconds())

@@ -116,6 +116,50 @@ def _failure(exc: Exception, verbose: bool) -> click.ClickException:
 
 
 @main.command()
+@click.option("--sources", "sources", type=click.Path(dir_okay=False),
+              help="Config file (default: $NEWSMON_SOURCES, else sources.yaml).")
+@click.option("--db", type=click.Path(dir_okay=False), help="Warehouse file (default: $NEWSMON_DB).")
+@click.option("-v", "--verbose", is_flag=True, help="Show Prefect's own logs.")
+def serve(sources: str | None, db: str | None, verbose: bool) -> None:
+    """Run newsmon as a service on Prefect: scheduled ingest, event-triggered alert delivery,
+    push endpoints, the Prefect UI. Stops cleanly on SIGTERM or Ctrl-C."""
+    _quiet_prefect(verbose)
+    from newsmon.prefect_server import exit_on_sigterm
+    from newsmon.service import Started
+    from newsmon.service import serve as run_service
+
+    def started(info: Started) -> None:
+        click.echo(f"newsmon serve: Prefect UI at {info.ui_url} (API {info.api_url}); ingest "
+                   f"{info.ingest}, alerts on newsmon.alerts.queued"
+                   + (f"; push at {info.push_url}" if info.push_url else ""), err=True)
+
+    try:
+        with exit_on_sigterm():  # until serve installs its own handlers
+            run_service(sources, db, on_started=started)
+    except NewsmonError as exc:
+        raise click.ClickException(str(exc)) from None
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    click.echo("newsmon serve: stopped", err=True)
+
+
+@main.command()
+@click.option("--sources", "sources", type=click.Path(dir_okay=False),
+              help="Config file (default: $NEWSMON_SOURCES, else sources.yaml).")
+@click.option("--db", type=click.Path(dir_okay=False), help="Warehouse file (default: $NEWSMON_DB).")
+def status(sources: str | None, db: str | None) -> None:
+    """The service at a glance: Prefect server, deployments and their next run, the last
+    cycle, alerts owed, sources failing."""
+    from newsmon.status import read_status
+
+    try:
+        for line in read_status(sources, db):
+            click.echo(line)
+    except NewsmonError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command()
 @click.argument("query")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True)

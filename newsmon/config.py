@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from newsmon.errors import ConfigError
 from newsmon.yamlfile import LocatedYaml, load_located
@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # imported when a config is loaded: `classify` and `sql` star
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "sources.yaml"
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_CRON = re.compile(r"^\s*([0-9A-Za-z*/,?-]+\s+){4}[0-9A-Za-z*/,?-]+\s*$")
 
 
 class AlertRule(BaseModel):
@@ -58,11 +59,43 @@ class _FetchSection(BaseModel):
     budget_seconds: float = Field(default=240, gt=0, le=86400)
 
 
+class ServiceSettings(BaseModel):
+    """`service:`: what `newsmon serve` runs, how often, and where it listens."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    ingest_every: float = Field(default=300, ge=10)  # seconds between scheduled ingest cycles
+    ingest_cron: str | None = None  # a cron line instead, in `timezone`
+    timezone: str = "Asia/Shanghai"
+    deliver_every: float = Field(default=60, ge=5)  # the safety-net schedule of deliver-alerts
+    ui_port: int = Field(default=4200, ge=1, le=65535)  # the Prefect server and UI it starts
+    push_host: str = "127.0.0.1"
+    push_port: int = Field(default=8765, ge=0, le=65535)
+
+    @field_validator("ingest_cron")
+    @classmethod
+    def _valid_cron(cls, line: str | None) -> str | None:
+        if line is not None and not _CRON.match(line):
+            raise ValueError(f"not a cron line: {line!r} (five fields, e.g. '*/5 * * * *')")
+        return line
+
+    @field_validator("timezone")
+    @classmethod
+    def _valid_timezone(cls, name: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {name!r} (e.g. Asia/Shanghai, UTC)") from None
+        return name
+
+
 class _Root(BaseModel):
     model_config = ConfigDict(extra="forbid")
     sources: list[dict[str, Any]] = Field(min_length=1)
     alerts: _AlertsSection = _AlertsSection()
     fetch: _FetchSection = _FetchSection()
+    service: ServiceSettings = ServiceSettings()
     catalog: list[str] = []
 
 
@@ -80,6 +113,7 @@ class Config:
     source_failures: int = 3
     fetch_workers: int = 32
     fetch_budget_s: float = 240
+    service: ServiceSettings = field(default_factory=ServiceSettings)
     catalog_files: list[Path] = field(default_factory=list)
     # Where each rule's companies were written, so unknown names can be reported by line.
     rule_lines: dict[str, int | None] = field(default_factory=dict)
@@ -91,6 +125,11 @@ class Config:
     @property
     def enabled_sources(self) -> list[SourceConfig]:
         return [source for source in self.sources if source.enabled]
+
+    @property
+    def polled_sources(self) -> list[SourceConfig]:
+        """The enabled sources a cycle fetches (push sources are sent to newsmon instead)."""
+        return [source for source in self.enabled_sources if source.kind != "push"]
 
 
 def config_path(explicit: str | Path | None = None) -> Path:
@@ -145,6 +184,7 @@ def load_config(path: str | Path | None = None, environ: dict[str, str] | None =
         source_failures=root.alerts.source_failures,
         fetch_workers=root.fetch.workers,
         fetch_budget_s=root.fetch.budget_seconds,
+        service=root.service,
         limits=Limits(per_host=root.fetch.per_host, host_delay=root.fetch.host_delay),
         catalog_files=[(located.path.parent / p).resolve() for p in root.catalog],
         rule_lines={r.name: located.line_of(("alerts", "rules", i))

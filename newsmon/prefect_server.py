@@ -24,14 +24,13 @@ _PR_SET_PDEATHSIG = 1
 
 
 class PrefectServer:
-    """`prefect.server.api.server:create_app` under uvicorn, as Prefect's own temporary server
-    runs it, on a free loopback port unless one is given."""
+    """A Prefect server on a loopback port (a free one unless given). `temporary`: the app
+    under uvicorn with the UI off, as Prefect's own temporary server runs it, for one
+    `newsmon run`; otherwise `prefect server start`, UI and every service included."""
 
-    def __init__(self, port: int | None = None, *, ui: bool = False,
-                 env: dict[str, str] | None = None) -> None:
+    def __init__(self, port: int | None = None, *, temporary: bool = False) -> None:
         self.port = port or _free_port()
-        self.ui = ui
-        self._env = env or {}
+        self.temporary = temporary
         self._process: subprocess.Popen[bytes] | None = None
         # The server's stderr, kept for the message if it fails to start (a pipe nobody
         # reads could fill and block it); open as long as this object lives.
@@ -52,12 +51,18 @@ class PrefectServer:
         spec = importlib.util.find_spec("prefect")
         if spec is None or spec.origin is None:
             raise NewsmonError("prefect is not installed in this environment")
+        if self.temporary:
+            command = [sys.executable, "-m", "uvicorn", "--app-dir",
+                       str(Path(spec.origin).parent.parent), "--factory",
+                       "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port",
+                       str(self.port), "--log-level", "error", "--lifespan", "on"]
+            env = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1"}
+        else:
+            command = [sys.executable, "-m", "prefect", "server", "start", "--host",
+                       "127.0.0.1", "--port", str(self.port), "--log-level", "WARNING"]
+            env = {}
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(spec.origin).parent.parent),
-             "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1",
-             "--port", str(self.port), "--log-level", "error", "--lifespan", "on"],
-            env={**os.environ, "PREFECT_UI_ENABLED": "1" if self.ui else "0",
-                 "PREFECT_SERVER_ANALYTICS_ENABLED": "false", **self._env},
+            command, env={**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", **env},
             preexec_fn=_die_with_parent(os.getpid()), stdout=subprocess.DEVNULL,
             stderr=self._errors)
         give_up = time.monotonic() + timeout
@@ -81,7 +86,7 @@ class PrefectServer:
         process, self._process = self._process, None
         if process is None or process.poll() is not None:
             return
-        process.terminate()
+        process.send_signal(signal.SIGINT)  # `prefect server start` exits cleanly on it
         try:
             process.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -92,17 +97,22 @@ class PrefectServer:
 @contextmanager
 def prefect_api() -> Iterator[str | None]:
     """The Prefect API to run flows against: the one configured (PREFECT_API_URL or a
-    profile), else a temporary server of our own for as long as the block runs."""
+    profile), else a temporary server of our own for as long as the block runs. Either way
+    the warehouse's concurrency limit exists on it."""
     from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    from tasks.pipeline import ensure_warehouse_limit
 
     configured = get_current_settings().api.url
     if configured:
+        ensure_warehouse_limit()
         yield configured
         return
-    server = PrefectServer(env={"PREFECT__SERVER_EPHEMERAL": "1"})
+    server = PrefectServer(temporary=True)
     try:
         url = server.start()
         with temporary_settings(updates={PREFECT_API_URL: url}):
+            ensure_warehouse_limit()
             yield url
     finally:
         server.stop()

@@ -6,11 +6,13 @@ Prefect; retries and caching are declared here, on the decorators, where a reade
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -21,14 +23,47 @@ from alerts.health import health_intents
 from alerts.rules import ResolvedRule, alert_intents
 from tasks.classify import Classifier
 from tasks.dedup import assign_stories
+from tasks.events import EventSpec, article_events, delivery_events
 from tasks.http import HostGate, Limits, make_client
 from tasks.records import Article, Document
 from tasks.sources import Cursor, FetchContext, FetchResult, SourceConfig, due_sources, fetch_all
 from tasks.split import split_document
-from warehouse import FetchRun, StoreReport, Streak, Warehouse
+from warehouse import AlertIntent, FetchRun, StoreReport, Streak, Warehouse
+
+if TYPE_CHECKING:
+    from flows.ingest import CyclePlan
 
 # How long a step waits for the warehouse while another process (a `newsmon sql`) holds it.
 BUSY_WAIT_S = 60.0
+# The Prefect global concurrency limit every warehouse write takes: DuckDB has one writer.
+WAREHOUSE_LIMIT = "newsmon-warehouse"
+# A holder that dies keeps its slot this long at most (Prefect's minimum lease).
+LEASE_S = 60
+
+
+def ensure_warehouse_limit(reset: bool = False) -> None:
+    """Create the warehouse's concurrency limit (limit 1) on the Prefect server; `reset`
+    drops slots a killed process still holds. Without the limit, `concurrency()` would
+    silently let every writer through."""
+    from prefect import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        if reset:
+            with suppress(ObjectNotFound):
+                client.delete_global_concurrency_limit_by_name(WAREHOUSE_LIMIT)
+        client.upsert_global_concurrency_limit_by_name(WAREHOUSE_LIMIT, 1)
+
+
+@contextmanager
+def warehouse_turn() -> Iterator[None]:
+    """Hold the warehouse's single write slot (strict: a missing limit is an error). Flows
+    take it first thing, before any task runs: Prefect 3.8 grants it in milliseconds then,
+    but takes about 2 s once a task run has happened in the process."""
+    from prefect.concurrency.sync import concurrency
+
+    with concurrency(WAREHOUSE_LIMIT, occupy=1, strict=True, lease_duration=LEASE_S):
+        yield
 
 
 @dataclass(frozen=True)
@@ -75,17 +110,43 @@ def store(db_path: Path, cycle_id: str, sources: Sequence[SourceConfig],
           results: Sequence[FetchResult], articles: Sequence[Article],
           rules: Sequence[ResolvedRule], state: SourceState, failure_threshold: int,
           channels: Sequence[str]) -> StoreReport:
-    """Write the cycle in one transaction: runs, articles, cursors and the alerts they owe.
-    Retried because a reader may hold the warehouse for a moment."""
-    runs = [fetch_run(result, articles) for result in results]
-    cursors = [cursor for result in results for cursor in result.cursors]
+    """Write the cycle in one transaction: runs, articles, cursors and the alerts they owe,
+    source-health alerts included. Retried because a reader may hold the warehouse."""
+    health = health_intents(results, state.streaks, {s.id: s for s in sources},
+                            failure_threshold, cycle_id)
     with Warehouse.open(db_path, wait=BUSY_WAIT_S) as warehouse:
-        stories, signatures = assign_stories(articles, warehouse.recent_signatures())
-        owed = alert_intents(articles, rules, stories) + health_intents(
-            results, state.streaks, {s.id: s for s in sources}, failure_threshold, cycle_id)
-        return warehouse.store_cycle(cycle_id, runs, articles, owed, channels,
-                                     now=datetime.now(UTC), cursors=cursors, stories=stories,
-                                     signatures=signatures)
+        return store_results(warehouse, cycle_id, results, articles, rules, channels, health)
+
+
+def store_results(warehouse: Warehouse, cycle_id: str, results: Sequence[FetchResult],
+                  articles: Sequence[Article], rules: Sequence[ResolvedRule],
+                  channels: Sequence[str], health: Sequence[AlertIntent] = ()) -> StoreReport:
+    """Story dedup, the alerts the rules owe, and one transaction for all of it."""
+    stories, signatures = assign_stories(articles, warehouse.recent_signatures())
+    owed = alert_intents(articles, rules, stories) + list(health)
+    return warehouse.store_cycle(cycle_id, [fetch_run(r, articles) for r in results], articles,
+                                 owed, channels, now=datetime.now(UTC),
+                                 cursors=[c for r in results for c in r.cursors],
+                                 stories=stories, signatures=signatures)
+
+
+def ingest_pushed(plan: CyclePlan, source: SourceConfig, documents: Sequence[Document],
+                  skipped: Sequence[str]) -> dict[str, int]:
+    """Documents a push source sent: classified, stored and their alerts sent at once, on the
+    same path a cycle takes (no flow run: a push is answered within the request)."""
+    started = datetime.now(UTC)
+    cycle_id = f"push-{started:%Y%m%dT%H%M%S%fZ}-{source.id}"
+    result = FetchResult(source.id, source.kind, documents=list(documents),
+                         item_errors=list(skipped), started_at=started)
+    articles = classify_results([result], plan.classifier)
+    with warehouse_turn(), Warehouse.open(plan.warehouse_path, wait=BUSY_WAIT_S) as warehouse:
+        stored = store_results(warehouse, cycle_id, [result], articles, plan.rules,
+                               [channel.label for channel in plan.channels])
+        delivered = deliver_pending(warehouse, plan.channels, plan.config.max_attempts)
+    announce.fn(article_events(articles, stored.new_ids) + delivery_events(delivered.outcomes))
+    return {"documents": len(documents), "stored": stored.new_articles,
+            "already_stored": stored.seen_articles, "skipped": len(skipped),
+            "alerts_sent": delivered.sent, "alerts_failed": delivered.failed}
 
 
 @task(name="deliver", cache_policy=NO_CACHE)
@@ -93,6 +154,20 @@ def deliver(db_path: Path, channels: Sequence[Channel], max_attempts: int) -> De
     """Send every alert still owed, this cycle's and earlier ones'."""
     with Warehouse.open(db_path, wait=BUSY_WAIT_S) as warehouse:
         return deliver_pending(warehouse, channels, max_attempts)
+
+
+@task(name="announce", cache_policy=NO_CACHE)
+def announce(events: Sequence[EventSpec]) -> int:
+    """Emit the cycle's `newsmon.*` events to the Prefect server, for its event feed and for
+    automations (deliver-alerts reacts to newsmon.alerts.queued)."""
+    from prefect.events import emit_event
+
+    sent = 0
+    for spec in events:
+        if emit_event(event=spec.event, resource=spec.resource, related=spec.related,
+                      payload=spec.payload) is not None:
+            sent += 1
+    return sent
 
 
 def classify_results(results: Sequence[FetchResult], classifier: Classifier) -> list[Article]:

@@ -142,7 +142,10 @@ def prefect_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
     from prefect.testing.utilities import prefect_test_harness
 
+    from tasks.pipeline import ensure_warehouse_limit
+
     with prefect_test_harness(server_startup_timeout=120):
+        ensure_warehouse_limit()
         yield
 
 

@@ -69,7 +69,7 @@ def test_a_config_mistake_is_one_line_without_a_traceback(tmp_path: Path) -> Non
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         f"Error: {config}:3 (sources.0.kind): unknown source kind 'rsss'; known kinds: "
-        f"files, html, rss"]
+        f"files, html, push, rss"]
 
 
 @pytest.fixture

@@ -89,6 +89,7 @@ class StoreReport:
     mentions: int
     alerts_queued: int
     new_by_company: dict[str, int]  # display name -> new articles mentioning it
+    new_ids: frozenset[str] = frozenset()  # article_id of every article stored for the first time
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class PendingAlert:
     dedup_key: str
     channel: str
     kind: str
+    company_id: str | None
     company: str | None
     title: str
     body: str
@@ -215,7 +217,8 @@ class Warehouse:
         return StoreReport(len(new_articles), len(articles) - len(new_articles), new_by_source,
                            sum(len(a.labels.mentions) for a in new_articles),
                            queued,
-                           dict(Counter(c for a in new_articles for c in a.labels.companies)))
+                           dict(Counter(c for a in new_articles for c in a.labels.companies)),
+                           frozenset(new))
 
     def _insert_new_articles(self, cycle_id: str, articles: Sequence[Article],
                              stories: Mapping[str, str], now: datetime) -> list[Article]:
@@ -390,7 +393,7 @@ class Warehouse:
         if not channels:
             return []
         rows = self.con.execute("""
-            SELECT dedup_key, channel, kind, company, title, body, attempts
+            SELECT dedup_key, channel, kind, company_id, company, title, body, attempts
             FROM alert_deliveries
             WHERE channel IN (SELECT unnest(?::VARCHAR[]))
               AND (status = 'pending' OR (status = 'failed' AND attempts < ?))

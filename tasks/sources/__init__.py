@@ -12,7 +12,7 @@ from typing import Any
 
 from newsmon.errors import SourceError
 from tasks.records import Document
-from tasks.sources import files, html, rss
+from tasks.sources import files, html, push, rss
 from tasks.sources.base import (
     Cursor,
     FetchContext,
@@ -35,6 +35,7 @@ KINDS: dict[str, tuple[type[SourceConfig], Fetcher]] = {
     "files": (files.FilesSource, files.fetch),
     "rss": (rss.RssSource, rss.fetch),
     "html": (html.HtmlSource, html.fetch),
+    "push": (push.PushSource, push.fetch),
 }
 
 

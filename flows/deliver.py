@@ -1,0 +1,21 @@
+"""Send the alerts owed: started by the newsmon.alerts.queued event an ingest cycle emits, and
+on a schedule as a safety net (a lost event never loses an alert; retries come due)."""
+
+from __future__ import annotations
+
+from prefect import flow
+
+from alerts.deliver import DeliveryReport
+from flows.ingest import plan_cycle
+from tasks.events import delivery_events
+from tasks.pipeline import announce, deliver, warehouse_turn
+
+
+@flow(name="deliver-alerts", log_prints=False, persist_result=False)
+def deliver_alerts(config_path: str | None = None, db_path: str | None = None) -> DeliveryReport:
+    """Every alert still owed, once per channel; newsmon.alert.sent/failed for each."""
+    plan = plan_cycle(config_path, db_path)
+    with warehouse_turn():
+        report = deliver(plan.warehouse_path, plan.channels, plan.config.max_attempts)
+    announce(delivery_events(report.outcomes))
+    return report
