@@ -147,15 +147,15 @@ def mark_stale_runs_crashed(deployment_ids: list[Any]) -> int:
 
 
 def serve(config_path: str | None, db_path: str | None, *,
-          on_started: Callable[[Started], None], stop: threading.Event | None = None) -> None:
-    """Run the service until SIGTERM/SIGINT (or `stop` is set). Config errors raise before
-    anything starts. In-flight runs are cancelled cleanly on the way out."""
+          on_started: Callable[[Started], None]) -> None:
+    """Run the service until SIGTERM/SIGINT. Config errors raise before anything starts.
+    In-flight runs are cancelled cleanly on the way out."""
     from flows.ingest import plan_cycle
 
     plan = plan_cycle(config_path, db_path)
     settings = plan.config.service
     os.environ.update(service_environment(plan.warehouse_path, dict(os.environ)))
-    stop = stop or threading.Event()
+    stop = threading.Event()
     with ExitStack() as stack:
         api_url = stack.enter_context(prefect_server_for_service(settings.ui_port,
                                                                  dict(os.environ)))

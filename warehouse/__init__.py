@@ -112,9 +112,10 @@ class Warehouse:
 
     @classmethod
     def open(cls, path: Path | str | None = None, *, read_only: bool = False,
-             wait: float = 0) -> Warehouse:
-        """Open the warehouse, migrating it when writable. DuckDB lets one process write (or
-        several read); while another holds it, retry with backoff for up to `wait` seconds."""
+             wait: float = 0, config: Mapping[str, Any] | None = None) -> Warehouse:
+        """Open the warehouse, migrating it when writable; `config` goes to DuckDB's connect.
+        DuckDB lets one process write (or several read); while another holds it, retry with
+        backoff for up to `wait` seconds."""
         path = Path(path) if path else default_path()
         if read_only and not path.exists():
             raise WarehouseError(f"no warehouse at {path} yet: run `newsmon run` first")
@@ -122,18 +123,21 @@ class Warehouse:
         give_up, pause = time.monotonic() + wait, 0.05
         while True:
             try:
-                con = duckdb.connect(str(path), read_only=read_only)
+                con = duckdb.connect(str(path), read_only=read_only, config=dict(config or {}))
                 break
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
                     raise WarehouseError(f"cannot open warehouse {path}: {exc}") from None
-                if time.monotonic() + pause > give_up:
+                left = give_up - time.monotonic()
+                if left <= 0:
                     raise WarehouseError(
-                        f"warehouse {path} is in use by another process (a running cycle or a "
-                        f"long `newsmon sql`?) and stayed busy for {wait:g} s: try again when it "
-                        f"is done. DuckDB said: {' '.join(str(exc).split())[:200]}") from None
-                time.sleep(pause)
+                        f"warehouse busy: {path} is in use by another process (a running cycle "
+                        f"or a long `newsmon sql`?) and stayed busy for {wait:g} s; try again in "
+                        f"a moment. DuckDB said: {' '.join(str(exc).split())[:200]}") from None
+                time.sleep(min(pause, left))
                 pause = min(pause * 2, 1.0)
+            except duckdb.Error as exc:
+                raise WarehouseError(f"cannot open warehouse {path}: {exc}") from None
         warehouse = cls(con, path, read_only)
         if not read_only:
             warehouse.migrate()

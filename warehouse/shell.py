@@ -7,7 +7,6 @@ configuration, locked at connect time, keeps a read from touching files, URLs or
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -53,28 +52,7 @@ def open_shell(path: Path | str | None = None, *, wait: float = DEFAULT_WAIT) ->
     """Open the warehouse read-only with external access and extension loading off and the
     configuration locked. While a cycle holds the write lock, retry for up to `wait` seconds,
     then raise a WarehouseError saying the warehouse is busy."""
-    path = Path(path) if path else default_path()
-    if not path.exists():
-        raise WarehouseError(f"no warehouse at {path} yet: run `newsmon run` first")
-    deadline = time.monotonic() + wait
-    pause = 0.05
-    while True:
-        try:
-            con = duckdb.connect(str(path), read_only=True, config=SHELL_CONFIG)
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower():
-                raise WarehouseError(f"cannot open warehouse {path}: {exc}") from None
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise WarehouseError(
-                    f"warehouse busy: a cycle is writing it; try again in a moment "
-                    f"({path}, waited {wait:g} s)") from None
-            time.sleep(min(pause, left))
-            pause = min(pause * 2, 0.5)
-        except duckdb.Error as exc:
-            raise WarehouseError(f"cannot open warehouse {path}: {exc}") from None
-        else:
-            return Warehouse(con, path, read_only=True)
+    return Warehouse.open(path, read_only=True, wait=wait, config=SHELL_CONFIG)
 
 
 def check_output(output: Path | str, warehouse_path: Path | str | None = None) -> None:
