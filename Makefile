@@ -28,6 +28,7 @@ check: test
 bench: $(STAMP)
 	$(BIN)/python bench/classify.py
 	$(BIN)/python bench/fetch.py
+	$(BIN)/python bench/service.py
 
 clean:
 	rm -rf $(VENV) warehouse/*.duckdb warehouse/*.duckdb.wal warehouse/*.duckdb.lock

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from alerts.channels import Channel
 from alerts.render import Message
 from newsmon.errors import DeliveryError
-from warehouse import PendingAlert, Warehouse
+from tasks.records import PendingAlert
+from warehouse import Warehouse
 
 
 @dataclass(frozen=True)

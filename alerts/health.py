@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 
+from tasks.records import AlertIntent, Streak
 from tasks.sources import FetchResult, SourceConfig
-from warehouse import AlertIntent, Streak
 
 RULE = "source-health"
 

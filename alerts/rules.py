@@ -1,17 +1,35 @@
-"""Alert rules: which (rule, company, story) triples owe an alert. Pure."""
+"""Alert rules: as written in the config, resolved against the catalog, and which (rule,
+company, story) triples owe an alert. Pure."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from alerts.render import render_article_alert
-from newsmon.config import AlertRule
 from newsmon.errors import ConfigError
-from tasks.classify import Classifier
-from tasks.records import EVENT_TYPES, SALIENCE, Article, Mention
-from warehouse import AlertIntent
+from tasks.records import EVENT_TYPES, SALIENCE, AlertIntent, Article, Mention
+
+if TYPE_CHECKING:  # the config loads rules without the classifier's matcher and catalog
+    from tasks.classify import Classifier
+
+
+class AlertRule(BaseModel):
+    """Alert when an article mentions one of `companies` (ids, names or aliases), at least as
+    prominently as `min_salience`; when `topics` is set, only if it carries one of them; when
+    `events` is set, only if it reports one of those events about that company."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    companies: tuple[str, ...] = Field(min_length=1)
+    topics: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()  # funding, ipo, launch, partnership, policy, executive_change
+    # Skip articles that name the company less prominently than this.
+    min_salience: Literal["passing", "frequent", "lead", "title"] = "passing"
 
 
 @dataclass(frozen=True)

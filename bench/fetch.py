@@ -42,7 +42,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from tasks.http import HostGate, Limits, make_client
-from tasks.sources import Cursor, FetchContext, FetchResult, fetch_all, fetch_source
+from tasks.records import Cursor
+from tasks.sources import FetchContext, FetchResult, fetch_all, fetch_source
 from tasks.sources.rss import RssSource
 
 TARGET_RATIO = 1.5  # concurrent wall time over the per-source read timeout

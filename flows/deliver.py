@@ -6,15 +6,22 @@ from __future__ import annotations
 from prefect import flow
 
 from alerts.deliver import DeliveryReport
-from flows.ingest import plan_cycle
+from flows.ingest import config_failed
+from flows.lifetime import end_with_service
+from newsmon.errors import ConfigError
 from tasks.events import delivery_events
 from tasks.pipeline import announce, deliver, warehouse_turn
+from tasks.plan import plan_cycle
 
 
 @flow(name="deliver-alerts", log_prints=False, persist_result=False)
 def deliver_alerts(config_path: str | None = None, db_path: str | None = None) -> DeliveryReport:
     """Every alert still owed, once per channel; newsmon.alert.sent/failed for each."""
-    plan = plan_cycle(config_path, db_path)
+    end_with_service()
+    try:
+        plan = plan_cycle(config_path, db_path)
+    except ConfigError as exc:
+        return config_failed(exc)
     with warehouse_turn():
         report = deliver(plan.warehouse_path, plan.channels, plan.config.max_attempts)
     announce(delivery_events(report.outcomes))

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from typing import Any
 from uuid import uuid4
 
-from prefect import flow
+from prefect import flow, get_run_logger
+from prefect.states import Failed
 
-from alerts.channels import Channel, build_channels
 from alerts.deliver import DeliveryReport
-from alerts.rules import ResolvedRule, resolve_rules
-from newsmon.config import Config, load_config
-from tasks.classify import Classifier
+from flows.lifetime import end_with_service
+from newsmon.errors import ConfigError
 from tasks.events import cycle_events
 from tasks.pipeline import (
     announce,
+    cycle_write,
     deliver,
     fetch,
     load_state,
@@ -24,9 +25,9 @@ from tasks.pipeline import (
     store,
     warehouse_turn,
 )
+from tasks.plan import plan_cycle
+from tasks.records import StoreReport
 from tasks.sources import FetchResult
-from warehouse import StoreReport, default_path
-from warehouse.label_key import label_key
 
 
 @dataclass(frozen=True)
@@ -38,37 +39,38 @@ class CycleSummary:
     delivered: DeliveryReport
     elapsed_s: float
 
-
-@dataclass(frozen=True)
-class CyclePlan:
-    """What a cycle needs from its config, every part of it validated."""
-
-    config: Config
-    classifier: Classifier
-    rules: list[ResolvedRule]
-    channels: list[Channel]
-    warehouse_path: Path
+    def line(self) -> str:
+        """The cycle in one line, as `newsmon serve` logs it."""
+        failed = [r.source_id for r in self.results if r.status == "failed"]
+        return (f"newsmon cycle {self.cycle_id}: {len(self.results)} sources read"
+                + (f", {self.not_due} not due" if self.not_due else "")
+                + (f", failed: {', '.join(failed)}" if failed else "")
+                + f"; {self.stored.new_articles} new articles, {self.stored.alerts_queued} "
+                f"alerts queued; {self.elapsed_s:.1f} s")
 
 
-def plan_cycle(config_path: str | None = None, db_path: str | None = None) -> CyclePlan:
-    """Load and check the config, catalog, rules and channels. Raises ConfigError, naming
-    the file and line, before anything is fetched; callers run it first to fail fast."""
-    config = load_config(config_path)
-    classifier = Classifier.load(config.catalog_files)
-    rules = resolve_rules(config.rules, classifier, config.rule_lines, str(config.path))
-    warehouse_path = Path(db_path) if db_path else default_path()
-    channels = build_channels(config.channels, key=label_key(warehouse_path))
-    return CyclePlan(config, classifier, rules, channels, warehouse_path)
+def config_failed(exc: ConfigError) -> Any:
+    """What a flow returns when its config is wrong (edited while `newsmon serve` runs): the
+    run ends Failed with the error's one line (file:line: what), logged once at ERROR, with
+    no traceback. A direct call of the flow (`newsmon run`) raises `exc` itself."""
+    get_run_logger().error("%s", exc)
+    # Typed Any: Prefect makes this state the run's end; the flow's callers never receive it.
+    return Failed(message=str(exc), data=exc)
 
 
 @flow(name="ingest", log_prints=False, persist_result=False)
 def ingest(config_path: str | None = None, db_path: str | None = None,
-           deliver_alerts: bool = True) -> CycleSummary:
+           deliver_alerts: bool = True, summary_line: bool = False) -> CycleSummary:
     """One cycle over every enabled source in the config. Under `newsmon serve` alerts are
-    left to the deliver-alerts flow, which the cycle's newsmon.alerts.queued event starts."""
+    left to the deliver-alerts flow, which the cycle's newsmon.alerts.queued event starts,
+    and the cycle ends with its `summary_line` on stderr."""
+    end_with_service()
     started = datetime.now(UTC)
     cycle_id = f"{started:%Y%m%dT%H%M%SZ}-{uuid4().hex[:6]}"
-    plan = plan_cycle(config_path, db_path)
+    try:
+        plan = plan_cycle(config_path, db_path)
+    except ConfigError as exc:
+        return config_failed(exc)
     config, sources = plan.config, plan.config.polled_sources
 
     with warehouse_turn():  # for the whole cycle: bounded by the fetch budget
@@ -76,11 +78,14 @@ def ingest(config_path: str | None = None, db_path: str | None = None,
         results = fetch(state.due, config.base_dir, state, config.limits, config.fetch_workers,
                         config.fetch_budget_s)
         articles = split_and_classify(results, plan.classifier)
-        stored = store(plan.warehouse_path, cycle_id, sources, results, articles, plan.rules,
-                       state, config.source_failures, [c.label for c in plan.channels])
+        stored = store(plan.warehouse_path,
+                       cycle_write(plan, cycle_id, results, articles, state.streaks), plan.rules)
         delivered = (deliver(plan.warehouse_path, plan.channels, config.max_attempts)
                      if deliver_alerts else DeliveryReport())
     announce(cycle_events(cycle_id, results, state.streaks, articles, stored))
 
-    return CycleSummary(cycle_id, results, len(sources) - len(state.due), stored, delivered,
-                        (datetime.now(UTC) - started).total_seconds())
+    summary = CycleSummary(cycle_id, results, len(sources) - len(state.due), stored, delivered,
+                           (datetime.now(UTC) - started).total_seconds())
+    if summary_line:
+        print(summary.line(), file=sys.stderr, flush=True)
+    return summary

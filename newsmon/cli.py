@@ -63,9 +63,9 @@ def _run_cycles(sources: str | None, db: str | None, every: int | None, wait: bo
                 verbose: bool) -> None:
     from contextlib import nullcontext
 
-    from flows.ingest import plan_cycle
     from newsmon.errors import RunLocked
     from newsmon.prefect_server import prefect_api
+    from tasks.plan import plan_cycle
 
     try:  # a config mistake is one line naming file and line, before any server starts
         plan = plan_cycle(sources, db)

@@ -11,10 +11,11 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
+from alerts.rules import AlertRule
 from newsmon.errors import ConfigError
 from newsmon.yamlfile import LocatedYaml, load_located
 
@@ -25,20 +26,6 @@ if TYPE_CHECKING:  # imported when a config is loaded: `classify` and `sql` star
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "sources.yaml"
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _CRON = re.compile(r"^\s*([0-9A-Za-z*/,?-]+\s+){4}[0-9A-Za-z*/,?-]+\s*$")
-
-
-class AlertRule(BaseModel):
-    """Alert when an article mentions one of `companies` (ids, names or aliases), at least as
-    prominently as `min_salience`; when `topics` is set, only if it carries one of them; when
-    `events` is set, only if it reports one of those events about that company."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
-    companies: tuple[str, ...] = Field(min_length=1)
-    topics: tuple[str, ...] = ()
-    events: tuple[str, ...] = ()  # funding, ipo, launch, partnership, policy, executive_change
-    # Skip articles that name the company less prominently than this.
-    min_salience: Literal["passing", "frequent", "lead", "title"] = "passing"
 
 
 class _AlertsSection(BaseModel):

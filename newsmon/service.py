@@ -1,8 +1,8 @@
 """`newsmon serve`: newsmon as a long-running Prefect service.
 
 What runs: a Prefect server of our own on 127.0.0.1 (unless PREFECT_API_URL names one), its
-UI included; three deployments served from this process by Prefect's runner, each flow run in
-a subprocess of it —
+UI included, in a thread of this process; two deployments served from this process by
+Prefect's runner, each flow run in a subprocess of it —
 
 - `ingest/ingest` on an interval or cron, which stores the cycle's articles and alerts and
   emits `newsmon.*` events;
@@ -12,8 +12,10 @@ a subprocess of it —
 and, when the config has `kind: push` sources, an HTTP receiver whose posts go through the
 same split → classify → store → alert path at once. Every warehouse write holds the Prefect
 global concurrency limit `newsmon-warehouse` (limit 1), which serve creates: runs that overlap
-take turns. (A deployment-level `concurrency_limit` is not used: with Prefect 3.8.8 its runs
-were cancelled at start, "Deployment concurrency slot lost during provisioning".)
+take turns, as under a deployment concurrency limit of 1 with the "enqueue" strategy. (Such a
+limit is not used: with Prefect 3.8.8 an ingest run killed with serve keeps the deployment's
+slot, so after a restart every ingest run waits for it, for good; crashing the run, forced or
+not, does not free it.)
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sys
 import threading
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -32,26 +36,58 @@ from typing import TYPE_CHECKING, Any
 from newsmon.errors import NewsmonError
 
 if TYPE_CHECKING:
-    from flows.ingest import CyclePlan
+    from tasks.plan import CyclePlan
 
 INGEST = "ingest/ingest"
 DELIVER = "deliver-alerts/deliver-alerts"
 QUEUED_EVENT = "newsmon.alerts.queued"
 ANCHOR = datetime(2026, 1, 1, tzinfo=UTC)
+RETENTION_S = 7 * 24 * 3600  # flow runs, events and result files older than this are deleted
+MAX_RESULT_FILES = 500
+PRUNE_EVERY_S = 3600
 
 
-def service_environment(warehouse_path: Path, environ: dict[str, str]) -> dict[str, str]:
-    """Settings for Prefect under serve, to apply before prefect is imported: its state
-    beside the warehouse, quick runner polls, quiet logs, no analytics, no result files."""
+def service_environment(warehouse_path: Path, ui_port: int,
+                        environ: Mapping[str, str]) -> dict[str, str]:
+    """Settings for Prefect under serve, to apply before prefect is imported (it reads them
+    once, then): the API (PREFECT_API_URL, else our own server's), its state beside the
+    warehouse, quick runner polls, quiet logs, no analytics, no result files."""
+    prefect_home = Path(environ.get("PREFECT_HOME") or warehouse_path.parent / "prefect")
     return {
-        "PREFECT_HOME": environ.get("PREFECT_HOME") or str(warehouse_path.parent / "prefect"),
+        "PREFECT_API_URL": environ.get("PREFECT_API_URL") or f"http://127.0.0.1:{ui_port}/api",
+        "PREFECT_HOME": str(prefect_home),
         "PREFECT_RUNNER_POLL_FREQUENCY": environ.get("PREFECT_RUNNER_POLL_FREQUENCY", "1"),
+        # retries of a busy server come sooner (its Retry-After), so allow more of them
+        "PREFECT_CLIENT_MAX_RETRIES": environ.get("PREFECT_CLIENT_MAX_RETRIES", "10"),
         "PREFECT_LOGGING_LEVEL": environ.get("PREFECT_LOGGING_LEVEL", "WARNING"),
+        "PREFECT_SERVER_LOGGING_LEVEL": environ.get("PREFECT_SERVER_LOGGING_LEVEL", "WARNING"),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
         "PREFECT_SERVER_EVENTS_RETENTION_PERIOD": environ.get(
             "PREFECT_SERVER_EVENTS_RETENTION_PERIOD", "P7D"),
+        # flow runs (with their task runs and logs) older than the retention are deleted
+        "PREFECT_SERVER_SERVICES_DB_VACUUM_ENABLED": environ.get(
+            "PREFECT_SERVER_SERVICES_DB_VACUUM_ENABLED", "events,flow_runs"),
+        "PREFECT_SERVER_SERVICES_DB_VACUUM_RETENTION_PERIOD": environ.get(
+            "PREFECT_SERVER_SERVICES_DB_VACUUM_RETENTION_PERIOD", str(RETENTION_S)),
+        "PREFECT_RESULTS_LOCAL_STORAGE_PATH": environ.get(
+            "PREFECT_RESULTS_LOCAL_STORAGE_PATH", str(prefect_home / "storage")),
     }
+
+
+def prune_results(storage: Path, now: float, max_age_s: float = RETENTION_S,
+                  keep: int = MAX_RESULT_FILES) -> int:
+    """Delete Prefect's result files (a failed run always writes its exception there, whatever
+    the persistence setting) older than `max_age_s`, and the oldest past the newest `keep`.
+    Returns how many went."""
+    if not storage.is_dir():
+        return 0
+    files = sorted((p for p in storage.iterdir() if p.is_file()),
+                   key=lambda p: p.stat().st_mtime, reverse=True)
+    doomed = [p for i, p in enumerate(files) if i >= keep or now - p.stat().st_mtime > max_age_s]
+    for path in doomed:
+        path.unlink(missing_ok=True)
+    return len(doomed)
 
 
 @dataclass(frozen=True)
@@ -65,30 +101,27 @@ class Started:
 
 
 @contextmanager
-def prefect_server_for_service(ui_port: int, environ: dict[str, str]) -> Iterator[str]:
-    """The API serve uses: PREFECT_API_URL when set (checked healthy), else a server of our
-    own with its UI on `ui_port`, stopped when the block ends. Sets PREFECT_API_URL for the
-    flow-run subprocesses."""
+def prefect_server_for_service(api_url: str, own: bool, ui_port: int) -> Iterator[str]:
+    """The API serve uses: a server of our own with its UI on `ui_port` when `own`, stopped
+    when the block ends; else the one at `api_url`, checked healthy."""
     import httpx
 
-    from newsmon.prefect_server import PrefectServer
+    from newsmon.prefect_server import ServiceServer
 
-    configured = environ.get("PREFECT_API_URL")
-    if configured:
+    if not own:
         try:
-            healthy = httpx.get(f"{configured.rstrip('/')}/health", timeout=5).status_code == 200
+            healthy = httpx.get(f"{api_url.rstrip('/')}/health", timeout=5).status_code == 200
         except httpx.HTTPError as exc:
-            raise NewsmonError(f"PREFECT_API_URL={configured} does not answer ({exc}); start "
+            raise NewsmonError(f"PREFECT_API_URL={api_url} does not answer ({exc}); start "
                                f"that server, or unset PREFECT_API_URL and newsmon serve will "
                                f"start its own") from None
         if not healthy:
-            raise NewsmonError(f"PREFECT_API_URL={configured} is not healthy")
-        yield configured
+            raise NewsmonError(f"PREFECT_API_URL={api_url} is not healthy")
+        yield api_url
         return
-    server = PrefectServer(port=ui_port)
+    server = ServiceServer(ui_port)
     try:
-        os.environ["PREFECT_API_URL"] = server.start()
-        yield server.api_url
+        yield server.start()
     finally:
         server.stop()
 
@@ -110,7 +143,7 @@ def deployments(plan: CyclePlan) -> list[Any]:
     return [
         ingest.to_deployment(
             name="ingest", schedules=[schedule],
-            parameters={**paths, "deliver_alerts": False},
+            parameters={**paths, "deliver_alerts": False, "summary_line": True},
             description="Fetch every due source, classify, store; queue alerts."),
         deliver_alerts.to_deployment(
             name="deliver-alerts", parameters=paths,
@@ -150,15 +183,21 @@ def serve(config_path: str | None, db_path: str | None, *,
           on_started: Callable[[Started], None]) -> None:
     """Run the service until SIGTERM/SIGINT. Config errors raise before anything starts.
     In-flight runs are cancelled cleanly on the way out."""
-    from flows.ingest import plan_cycle
+    from flows.lifetime import SERVE_PID
+    from tasks.plan import plan_cycle
 
+    if "prefect" in sys.modules:  # its settings would be the ones read at that import
+        raise RuntimeError("newsmon serve sets Prefect's environment: start it before "
+                           "anything imports prefect")
     plan = plan_cycle(config_path, db_path)
     settings = plan.config.service
-    os.environ.update(service_environment(plan.warehouse_path, dict(os.environ)))
+    own_server = not os.environ.get("PREFECT_API_URL")
+    os.environ.update(service_environment(plan.warehouse_path, settings.ui_port, os.environ))
+    os.environ[SERVE_PID] = str(os.getpid())  # its flow runs end with it (flows/lifetime.py)
     stop = threading.Event()
     with ExitStack() as stack:
-        api_url = stack.enter_context(prefect_server_for_service(settings.ui_port,
-                                                                 dict(os.environ)))
+        api_url = stack.enter_context(prefect_server_for_service(
+            os.environ["PREFECT_API_URL"], own_server, settings.ui_port))
         from prefect import get_client
         from prefect.runner import Runner
 
@@ -179,9 +218,13 @@ def serve(config_path: str | None, db_path: str | None, *,
         stack.enter_context(_stop_on_signals(stop))
         on_started(Started(api_url, api_url.removesuffix("/api"), push_url,
                            describe_schedule(plan)))
+        storage, pruned_at = Path(os.environ["PREFECT_RESULTS_LOCAL_STORAGE_PATH"]), 0.0
         while not stop.wait(1):
             if not thread.is_alive():
                 raise NewsmonError("the Prefect runner stopped unexpectedly; see the log above")
+            if time.monotonic() - pruned_at > PRUNE_EVERY_S:
+                prune_results(storage, time.time())
+                pruned_at = time.monotonic()
 
 
 def _run_until_stopped(loop: asyncio.AbstractEventLoop, runner: Any) -> None:

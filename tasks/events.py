@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from alerts.deliver import DeliveryOutcome
-from tasks.records import Article
+from tasks.records import Article, StoreReport, Streak
 from tasks.sources import FetchResult
-from warehouse import StoreReport, Streak
 
 MAX_PER_KIND = 50
 # The resource of events about the alert outbox as a whole (what deliver-alerts reacts to).

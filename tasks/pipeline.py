@@ -6,7 +6,7 @@ Prefect; retries and caching are declared here, on the decorators, where a reade
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,13 +25,13 @@ from tasks.classify import Classifier
 from tasks.dedup import assign_stories
 from tasks.events import EventSpec, article_events, delivery_events
 from tasks.http import HostGate, Limits, make_client
-from tasks.records import Article, Document
-from tasks.sources import Cursor, FetchContext, FetchResult, SourceConfig, due_sources, fetch_all
+from tasks.records import Article, Cursor, CycleWrite, Document, FetchRun, StoreReport, Streak
+from tasks.sources import FetchContext, FetchResult, SourceConfig, due_sources, fetch_all
 from tasks.split import split_document
-from warehouse import AlertIntent, FetchRun, StoreReport, Streak, Warehouse
+from warehouse import Warehouse
 
 if TYPE_CHECKING:
-    from flows.ingest import CyclePlan
+    from tasks.plan import CyclePlan
 
 # How long a step waits for the warehouse while another process (a `newsmon sql`) holds it.
 BUSY_WAIT_S = 60.0
@@ -106,28 +106,38 @@ def split_and_classify(results: Sequence[FetchResult], classifier: Classifier) -
 
 
 @task(name="store", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
-def store(db_path: Path, cycle_id: str, sources: Sequence[SourceConfig],
-          results: Sequence[FetchResult], articles: Sequence[Article],
-          rules: Sequence[ResolvedRule], state: SourceState, failure_threshold: int,
-          channels: Sequence[str]) -> StoreReport:
-    """Write the cycle in one transaction: runs, articles, cursors and the alerts they owe,
-    source-health alerts included. Retried because a reader may hold the warehouse."""
-    health = health_intents(results, state.streaks, {s.id: s for s in sources},
-                            failure_threshold, cycle_id)
+def store(db_path: Path, cycle: CycleWrite, rules: Sequence[ResolvedRule]) -> StoreReport:
+    """Write the cycle in one transaction: runs, articles, cursors and the alerts they owe
+    under `rules`, source-health alerts included. Retried because a reader may hold the
+    warehouse."""
     with Warehouse.open(db_path, wait=BUSY_WAIT_S) as warehouse:
-        return store_results(warehouse, cycle_id, results, articles, rules, channels, health)
+        return store_results(warehouse, cycle, rules)
 
 
-def store_results(warehouse: Warehouse, cycle_id: str, results: Sequence[FetchResult],
-                  articles: Sequence[Article], rules: Sequence[ResolvedRule],
-                  channels: Sequence[str], health: Sequence[AlertIntent] = ()) -> StoreReport:
-    """Story dedup, the alerts the rules owe, and one transaction for all of it."""
-    stories, signatures = assign_stories(articles, warehouse.recent_signatures())
-    owed = alert_intents(articles, rules, stories) + list(health)
-    return warehouse.store_cycle(cycle_id, [fetch_run(r, articles) for r in results], articles,
-                                 owed, channels, now=datetime.now(UTC),
-                                 cursors=[c for r in results for c in r.cursors],
+def store_results(warehouse: Warehouse, cycle: CycleWrite,
+                  rules: Sequence[ResolvedRule]) -> StoreReport:
+    """Story dedup against the signatures the warehouse remembers, the alerts the rules then
+    owe, and one transaction for all of it. The signatures are read on the handle that
+    writes, so no other writer's stories slip in between."""
+    stories, signatures = assign_stories(cycle.articles, warehouse.recent_signatures())
+    owed = alert_intents(cycle.articles, rules, stories) + list(cycle.health)
+    return warehouse.store_cycle(cycle.cycle_id, cycle.runs, cycle.articles, owed,
+                                 cycle.channels, now=datetime.now(UTC), cursors=cycle.cursors,
                                  stories=stories, signatures=signatures)
+
+
+def cycle_write(plan: CyclePlan, cycle_id: str, results: Sequence[FetchResult],
+                articles: Sequence[Article],
+                streaks: Mapping[str, Streak] | None = None) -> CycleWrite:
+    """What a cycle's results make the warehouse store: a fetch run and the cursors of each
+    result, the articles, the plan's channels. Given `streaks` (each source's failures before
+    this cycle), the source-health alerts owed too; a push, given none, owes none."""
+    health = () if streaks is None else tuple(health_intents(
+        results, streaks, {s.id: s for s in plan.config.polled_sources},
+        plan.config.source_failures, cycle_id))
+    return CycleWrite(cycle_id, tuple(fetch_run(r, articles) for r in results), tuple(articles),
+                      tuple(channel.label for channel in plan.channels),
+                      tuple(c for r in results for c in r.cursors), health)
 
 
 def ingest_pushed(plan: CyclePlan, source: SourceConfig, documents: Sequence[Document],
@@ -140,8 +150,8 @@ def ingest_pushed(plan: CyclePlan, source: SourceConfig, documents: Sequence[Doc
                          item_errors=list(skipped), started_at=started)
     articles = classify_results([result], plan.classifier)
     with warehouse_turn(), Warehouse.open(plan.warehouse_path, wait=BUSY_WAIT_S) as warehouse:
-        stored = store_results(warehouse, cycle_id, [result], articles, plan.rules,
-                               [channel.label for channel in plan.channels])
+        stored = store_results(warehouse, cycle_write(plan, cycle_id, [result], articles),
+                               plan.rules)
         delivered = deliver_pending(warehouse, plan.channels, plan.config.max_attempts)
     announce.fn(article_events(articles, stored.new_ids) + delivery_events(delivered.outcomes))
     return {"documents": len(documents), "stored": stored.new_articles,

@@ -1,10 +1,18 @@
-"""The values that flow through a cycle: fetched documents, split stories, classified articles."""
+"""The values that flow through a cycle: fetched documents, split stories, classified articles,
+and what the warehouse stores and hands back about them (runs, cursors, alerts, reports).
+
+Imported by every layer, so it imports nothing heavy: no prefect, duckdb or numpy.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only for the annotation: a signature is made and read where numpy already is
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -123,3 +131,107 @@ class Article:
         identity = "\x1f".join([self.source_id, self.story.url, content])
         object.__setattr__(self, "content_hash", content)
         object.__setattr__(self, "article_id", hashlib.sha256(identity.encode()).hexdigest()[:24])
+
+
+@dataclass(frozen=True)
+class Signed:
+    """An article's MinHash signature and the story it was assigned to."""
+
+    article_id: str
+    story_id: str
+    signature: np.ndarray
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """What was learnt about a URL last time, for a conditional request next time."""
+
+    source_id: str
+    url: str
+    etag: str | None
+    last_modified: str | None
+
+
+@dataclass(frozen=True)
+class FetchRun:
+    source_id: str
+    kind: str
+    started_at: datetime
+    status: str
+    items: int
+    stories: int
+    error: str | None
+    elapsed_s: float
+    failed_items: int = 0
+
+
+@dataclass(frozen=True)
+class AlertIntent:
+    """One alert owed, already rendered: a rule matched a company in an article, or a source
+    went down or came back."""
+
+    dedup_key: str
+    kind: str  # article | source_health
+    rule: str
+    title: str
+    body: str
+    company_id: str | None = None
+    company: str | None = None
+    article_id: str | None = None
+    source_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CycleWrite:
+    """What one cycle (or one push) stores, in one transaction: a fetch run per source, the
+    articles, the cursors learnt, and the alerts owed whatever story the articles turn out
+    to belong to (a source down or back). Every alert is queued once per channel."""
+
+    cycle_id: str
+    runs: tuple[FetchRun, ...]
+    articles: tuple[Article, ...]
+    channels: tuple[str, ...]
+    cursors: tuple[Cursor, ...] = ()
+    health: tuple[AlertIntent, ...] = ()
+
+
+@dataclass(frozen=True)
+class Streak:
+    """A source's failures since its last success."""
+
+    failures: int
+    since_cycle: str
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    source_id: str
+    last_success: datetime | None
+    last_error: str | None
+    consecutive_failures: int
+    articles_24h: int
+    articles_7d: int
+    last_new_article: datetime | None
+
+
+@dataclass(frozen=True)
+class StoreReport:
+    new_articles: int
+    seen_articles: int
+    new_by_source: dict[str, int]
+    mentions: int
+    alerts_queued: int
+    new_by_company: dict[str, int]  # display name -> new articles mentioning it
+    new_ids: frozenset[str] = frozenset()  # article_id of every article stored for the first time
+
+
+@dataclass(frozen=True)
+class PendingAlert:
+    dedup_key: str
+    channel: str
+    kind: str
+    company_id: str | None
+    company: str | None
+    title: str
+    body: str
+    attempts: int

@@ -5,8 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from alerts.render import render_article_alert
-from alerts.rules import alert_intents, resolve_rules
-from newsmon.config import AlertRule
+from alerts.rules import AlertRule, alert_intents, resolve_rules
 from newsmon.errors import ConfigError
 from tasks.classify import Classifier
 from tasks.records import Article, Story

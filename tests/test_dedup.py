@@ -1,14 +1,18 @@
 """tasks/dedup.py: one story, one record; and through the warehouse, one alert per story."""
 
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
+import pytest
 
 from alerts.rules import ResolvedRule, alert_intents
 from tasks.classify import Classifier
-from tasks.dedup import assign_stories
-from tasks.records import Article, Story
+from tasks.dedup import PERMUTATIONS, _Bands, assign_stories, signature
+from tasks.records import Article, Signed, Story
 from warehouse import Warehouse
 
 NOW = datetime.now(UTC)  # signatures are remembered for the last days only
@@ -46,6 +50,55 @@ def test_earlier_signatures_carry_the_story_over() -> None:
     later = article("b", lightly_edited(STORY), 1)
     stories, _ = assign_stories([later], signed)
     assert stories[later.article_id] == first.article_id
+
+
+# the warehouse compares new articles with signatures made up to 14 days ago: the scheme must not drift
+PINNED = ("深圳一家做机器人关节模组的初创公司本周宣布完成数千万元天使轮融资，投资方包括两家本地产业基金。"
+          "公司负责人称，新资金将主要用于扩建产线和招聘算法工程师，预计明年一季度实现量产交付，"
+          "首批客户来自物流仓储与家用服务机器人领域。")
+
+
+def test_signatures_are_the_ones_the_warehouse_already_holds() -> None:
+    values = signature(PINNED)
+    assert values is not None and values.dtype == np.uint32 and values.shape == (PERMUTATIONS,)
+    assert values[:8].tolist() == [33196974, 14533707, 23242869, 1563960, 32340229, 45296080,
+                                   8862920, 26734018]
+    assert int(values.sum(dtype=np.uint64)) == 5215388295
+
+
+def test_importing_dedup_leaves_scipy_and_datasketch_out() -> None:
+    """The long-running service imports dedup: it must not pay for LSH parameter tuning."""
+    check = ("import sys, tasks.dedup; print(sorted(m for m in sys.modules "
+             "if m.split('.')[0] in ('scipy', 'datasketch')))")
+    found = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True,
+                           timeout=60, check=True)
+    assert found.stdout.strip() == "[]", found.stdout
+
+
+NEAR = ("杭州一家做储能电池管理系统的公司昨天发布了第三代产品，官方称新系统能把电芯温差控制在两度以内，"
+        "循环寿命比上一代提高三成。公司计划年内在西北地区落地五个大型储能电站项目，并与两家车企合作开发"
+        "换电站专用的电池包，下半年开始小批量供货。")
+UNRELATED = ("成都某游戏工作室宣布旗下开放世界手游将于下月开启全球公测，预约人数已经突破一千万。制作人在直播"
+             "中演示了新的天气系统和多人副本玩法，并表示会在上线首年保持每六周一次的大版本更新节奏，"
+             "海外版本同步支持十二种语言。")
+
+
+def test_bands_pair_a_near_duplicate_and_not_an_unrelated_text() -> None:
+    edited = NEAR.replace("昨天", "18日").replace("两家车企", "多家车企") + "（记者 王某）"
+    original, near, other = signature(NEAR), signature(edited), signature(UNRELATED)
+    assert original is not None and near is not None and other is not None
+    index = _Bands()
+    index.insert("original", original)
+    assert index.query(near) == {"original"}
+    assert index.query(other) == set()
+    stories, _ = assign_stories([article("a", NEAR), article("b", edited, 1), article("c", UNRELATED, 2)],
+                                [])
+    assert len(set(stories.values())) == 2
+
+
+def test_a_remembered_signature_of_another_size_is_refused() -> None:
+    with pytest.raises(ValueError, match="128 values"):
+        assign_stories([article("a", STORY)], [Signed("x", "x", np.zeros(64, dtype=np.uint32))])
 
 
 def test_headline_only_items_are_their_own_story() -> None:

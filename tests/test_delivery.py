@@ -11,8 +11,8 @@ from alerts.channels import AppriseChannel, TerminalChannel, build_channels
 from alerts.deliver import deliver_pending
 from alerts.rules import ResolvedRule, alert_intents
 from newsmon.errors import ConfigError
-from tasks.records import Article, Labels, Mention, Origin, Story
-from warehouse import FetchRun, Warehouse
+from tasks.records import Article, FetchRun, Labels, Mention, Origin, Story
+from warehouse import Warehouse
 
 NOW = datetime(2026, 1, 2, tzinfo=UTC)
 SENTENCE = "无问芯穹是一家人工智能算力基础设施企业。"

@@ -3,9 +3,8 @@
 from datetime import UTC, datetime
 
 from tasks.events import MAX_PER_KIND, cycle_events
-from tasks.records import Article, Labels, Mention, Story
+from tasks.records import Article, Labels, Mention, StoreReport, Story, Streak
 from tasks.sources import FetchResult
-from warehouse import StoreReport, Streak
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 

@@ -1,5 +1,6 @@
 """flows/ingest.py: real Prefect runs over the shipped seeds, into a real DuckDB file."""
 
+import logging
 import os
 from pathlib import Path
 
@@ -7,7 +8,10 @@ import duckdb
 import pytest
 
 from conftest import SEEDS
+from flows.deliver import deliver_alerts
 from flows.ingest import ingest
+from newsmon.errors import ConfigError
+from tasks.plan import plan_cycle
 
 pytestmark = pytest.mark.usefixtures("prefect_harness", "clean_env")
 
@@ -115,24 +119,15 @@ def test_crash_after_store_is_finished_by_next_cycle(seeds_config: Path, tmp_pat
                                                      receiver, monkeypatch) -> None:
     """Articles stored and alerts owed, then the process dies before sending: the next cycle
     stores nothing new and sends what was owed."""
-    from alerts.channels import build_channels
-    from alerts.rules import resolve_rules
-    from newsmon.config import load_config
-    from tasks.classify import Classifier
-    from tasks.pipeline import SourceState, classify_results, store
+    from tasks.pipeline import classify_results, cycle_write, store
     from tasks.sources import FetchContext, fetch_source
-    from warehouse.label_key import label_key
 
     monkeypatch.setenv("NEWSMON_APPRISE_URLS", receiver.url)
     db = tmp_path / "w.duckdb"
-    config = load_config(seeds_config)
-    classifier = Classifier.load()
-    results = [fetch_source(s, FetchContext(config.base_dir)) for s in config.sources]
-    articles = classify_results(results, classifier)
-    labels = [c.label for c in build_channels(config.channels, key=label_key(db))]
-    stored = store.fn(db, "crashed", config.sources, results, articles,
-                      resolve_rules(config.rules, classifier),
-                      SourceState(config.sources, {}, set(), {}), 3, labels)
+    plan = plan_cycle(str(seeds_config), str(db))
+    results = [fetch_source(s, FetchContext(plan.config.base_dir)) for s in plan.config.sources]
+    articles = classify_results(results, plan.classifier)
+    stored = store.fn(db, cycle_write(plan, "crashed", results, articles, {}), plan.rules)
     assert receiver.requests == []
 
     summary = ingest(config_path=str(seeds_config), db_path=str(db))
@@ -183,3 +178,42 @@ def test_source_interval_skips_sources_not_due(seeds_config: Path, tmp_path: Pat
     ingest(config_path=str(seeds_config), db_path=str(db))
     second = ingest(config_path=str(seeds_config), db_path=str(db))
     assert (second.results, second.not_due) == ([], 1)
+
+
+class FlowRunLog(logging.Handler):
+    """Every record the flow runs log, as Prefect's console and API handlers receive them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.mark.parametrize("run_flow", [ingest, deliver_alerts], ids=["ingest", "deliver-alerts"])
+def test_a_config_mistake_ends_the_run_failed_with_its_line_and_no_traceback(
+        run_flow, seeds_config: Path, tmp_path: Path) -> None:
+    """Each run reads the config again (under `newsmon serve`, a typo can appear meanwhile):
+    the run ends Failed with the error's one line, logged once, without a traceback."""
+    seeds_config.write_text(seeds_config.read_text(encoding="utf-8").replace(
+        "[无问芯穹, MiniMax]", "[无问芯琼, MiniMax]"), encoding="utf-8")
+    db = str(tmp_path / "w.duckdb")
+    with pytest.raises(ConfigError) as mistake:
+        plan_cycle(str(seeds_config), db)
+    line = str(mistake.value)
+    assert line.startswith(f"{seeds_config}:7 ") and "'无问芯琼'" in line
+
+    log = FlowRunLog()
+    logger = logging.getLogger("prefect.flow_runs")
+    logger.addHandler(log)
+    try:
+        state = run_flow(config_path=str(seeds_config), db_path=db, return_state=True)
+    finally:
+        logger.removeHandler(log)
+    assert state.is_failed() and state.message == line
+    assert [r.getMessage() for r in log.records if r.levelno >= logging.ERROR] == [line]
+    assert [r for r in log.records if r.exc_info] == []
+    assert not (tmp_path / "w.duckdb").exists()  # nothing was opened, let alone fetched
+    with pytest.raises(ConfigError, match="无问芯琼"):  # a direct call, as `newsmon run` makes
+        run_flow(config_path=str(seeds_config), db_path=db)

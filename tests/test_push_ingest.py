@@ -7,8 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.ingest import plan_cycle
 from tasks.pipeline import ingest_pushed
+from tasks.plan import plan_cycle
 from tasks.sources.push import parse_push
 
 pytestmark = pytest.mark.usefixtures("prefect_harness", "clean_env")

@@ -7,7 +7,8 @@ import pytest
 
 from hostile import billion_laughs_feed, xxe_feed
 from tasks.http import Limits, make_client
-from tasks.sources import Cursor, FetchContext, fetch_source
+from tasks.records import Cursor
+from tasks.sources import FetchContext, fetch_source
 from tasks.sources.rss import FeedError, RssSource, parse_feed
 
 FEEDS = Path(__file__).resolve().parent / "data" / "web" / "feeds"

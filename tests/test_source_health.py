@@ -10,9 +10,10 @@ from alerts.health import health_intents
 from newsmon.cli import main
 from newsmon.config import load_config
 from newsmon.health import health_table
+from tasks.records import FetchRun
 from tasks.sources import FetchResult
 from tasks.sources.files import FilesSource
-from warehouse import FetchRun, Warehouse
+from warehouse import Warehouse
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 SOURCES = {"feed": FilesSource(id="feed", kind="files", path="x", name="某资讯")}

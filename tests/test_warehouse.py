@@ -7,8 +7,8 @@ import duckdb
 import pytest
 
 from newsmon.errors import WarehouseError
-from tasks.records import Article, Labels, Mention, Origin, Story, TopicLabel
-from warehouse import AlertIntent, FetchRun, Warehouse
+from tasks.records import AlertIntent, Article, FetchRun, Labels, Mention, Origin, Story, TopicLabel
+from warehouse import Warehouse
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
@@ -255,3 +255,20 @@ def test_a_writer_waits_for_a_reader_in_another_process(tmp_path: Path) -> None:
     with Warehouse.open(db, wait=20) as wh:  # opens once the reader is gone
         assert wh.store_cycle("c1", [run()], [article(1)], [], [], NOW).new_articles == 1
     reader.wait(10)
+
+
+@pytest.mark.parametrize(("module", "left_out"), [
+    ("warehouse", ("datasketch", "tasks.dedup", "tasks.sources", "prefect", "httpx")),
+    ("tasks.records", ("datasketch", "prefect", "duckdb", "numpy")),
+])
+def test_importing_storage_leaves_heavy_libraries_out(module: str, left_out: tuple[str, ...]
+                                                      ) -> None:
+    """`newsmon sql` opens the warehouse: it must not pay for MinHash or the fetchers."""
+    import subprocess
+    import sys
+
+    check = (f"import sys, {module}; print(sorted(m for m in sys.modules for x in {left_out!r} "
+             f"if m == x or m.startswith(x + '.')))")
+    found = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True,
+                           timeout=60, check=True)
+    assert found.stdout.strip() == "[]", found.stdout

@@ -11,7 +11,6 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,9 +20,17 @@ import numpy as np
 import pyarrow as pa
 
 from newsmon.errors import WarehouseError
-from tasks.dedup import Signed
-from tasks.records import Article
-from tasks.sources.base import Cursor
+from tasks.records import (
+    AlertIntent,
+    Article,
+    Cursor,
+    FetchRun,
+    PendingAlert,
+    Signed,
+    SourceHealth,
+    StoreReport,
+    Streak,
+)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 DEFAULT_PATH = Path(__file__).with_name("newsmon.duckdb")
@@ -31,77 +38,6 @@ DEFAULT_PATH = Path(__file__).with_name("newsmon.duckdb")
 
 def default_path() -> Path:
     return Path(os.environ.get("NEWSMON_DB") or DEFAULT_PATH)
-
-
-@dataclass(frozen=True)
-class FetchRun:
-    source_id: str
-    kind: str
-    started_at: datetime
-    status: str
-    items: int
-    stories: int
-    error: str | None
-    elapsed_s: float
-    failed_items: int = 0
-
-
-@dataclass(frozen=True)
-class AlertIntent:
-    """One alert owed, already rendered: a rule matched a company in an article, or a source
-    went down or came back."""
-
-    dedup_key: str
-    kind: str  # article | source_health
-    rule: str
-    title: str
-    body: str
-    company_id: str | None = None
-    company: str | None = None
-    article_id: str | None = None
-    source_id: str | None = None
-
-
-@dataclass(frozen=True)
-class Streak:
-    """A source's failures since its last success."""
-
-    failures: int
-    since_cycle: str
-
-
-@dataclass(frozen=True)
-class SourceHealth:
-    source_id: str
-    last_success: datetime | None
-    last_error: str | None
-    consecutive_failures: int
-    articles_24h: int
-    articles_7d: int
-    last_new_article: datetime | None
-
-
-@dataclass(frozen=True)
-class StoreReport:
-    new_articles: int
-    seen_articles: int
-    new_by_source: dict[str, int]
-    mentions: int
-    alerts_queued: int
-    new_by_company: dict[str, int]  # display name -> new articles mentioning it
-    new_ids: frozenset[str] = frozenset()  # article_id of every article stored for the first time
-
-
-@dataclass(frozen=True)
-class PendingAlert:
-    dedup_key: str
-    channel: str
-    kind: str
-    company_id: str | None
-    company: str | None
-    title: str
-    body: str
-    attempts: int
 
 
 class Warehouse:

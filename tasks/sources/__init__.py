@@ -14,7 +14,6 @@ from newsmon.errors import SourceError
 from tasks.records import Document
 from tasks.sources import files, html, push, rss
 from tasks.sources.base import (
-    Cursor,
     FetchContext,
     FetchResult,
     SourceConfig,
@@ -121,5 +120,5 @@ def fetch_all(sources: Sequence[SourceConfig], context: FetchContext,
         for source, result in zip(sources, results, strict=True)]
 
 
-__all__ = ["KINDS", "Cursor", "FetchContext", "FetchResult", "SourceConfig", "WebSourceConfig",
-           "cursor_key", "due_sources", "fetch_all", "fetch_source"]
+__all__ = ["KINDS", "FetchContext", "FetchResult", "SourceConfig", "WebSourceConfig", "cursor_key",
+           "due_sources", "fetch_all", "fetch_source"]

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from newsmon.errors import SourceError
 from tasks.http import FetchFailed, HostGate, Limits, Response, http_get
-from tasks.records import Document
+from tasks.records import Cursor, Document
 from tasks.urls import mask_url, mask_urls
 
 if TYPE_CHECKING:
@@ -61,16 +61,6 @@ class WebSourceConfig(SourceConfig):
                       deadline=max(base.deadline, self.connect_timeout + self.read_timeout),
                       max_bytes=self.max_bytes, max_redirects=self.max_redirects,
                       per_host=base.per_host, host_delay=base.host_delay)
-
-
-@dataclass(frozen=True)
-class Cursor:
-    """What was learnt about a URL last time, for a conditional request next time."""
-
-    source_id: str
-    url: str
-    etag: str | None
-    last_modified: str | None
 
 
 @dataclass

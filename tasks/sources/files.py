@@ -13,8 +13,8 @@ from pydantic import field_validator
 from newsmon.errors import SourceError
 from tasks.documents import SUPPORTED_SUFFIXES, file_document
 from tasks.encoding import normalize_charset
-from tasks.records import Document
-from tasks.sources.base import Cursor, FetchContext, FetchResult, SourceConfig
+from tasks.records import Cursor, Document
+from tasks.sources.base import FetchContext, FetchResult, SourceConfig
 
 
 class FilesSource(SourceConfig):

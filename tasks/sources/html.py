@@ -21,9 +21,8 @@ from newsmon.errors import SourceError
 from tasks.encoding import decode_html
 from tasks.extract import attr_text, extract_article
 from tasks.http import USER_AGENT, FetchFailed, Limits, http_get
-from tasks.records import Document
+from tasks.records import Cursor, Document
 from tasks.sources.base import (
-    Cursor,
     FetchContext,
     FetchResult,
     WebSourceConfig,

@@ -22,9 +22,8 @@ from newsmon.errors import SourceError
 from tasks.encoding import decode_bytes, decode_html
 from tasks.extract import extract_article
 from tasks.http import FetchFailed, http_get
-from tasks.records import Document
+from tasks.records import Cursor, Document
 from tasks.sources.base import (
-    Cursor,
     FetchContext,
     FetchResult,
     WebSourceConfig,

@@ -1,0 +1,37 @@
+"""What a cycle needs from its config, every part checked: loaded before anything starts, so a
+mistake is one line naming its file and line, never a traceback half-way through a cycle.
+Free of Prefect: `newsmon serve` validates with it before it sets up Prefect's environment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from alerts.channels import Channel, build_channels
+from alerts.rules import ResolvedRule, resolve_rules
+from newsmon.config import Config, load_config
+from tasks.classify import Classifier
+from warehouse import default_path
+from warehouse.label_key import label_key
+
+
+@dataclass(frozen=True)
+class CyclePlan:
+    """What a cycle needs from its config, every part of it validated."""
+
+    config: Config
+    classifier: Classifier
+    rules: list[ResolvedRule]
+    channels: list[Channel]
+    warehouse_path: Path
+
+
+def plan_cycle(config_path: str | None = None, db_path: str | None = None) -> CyclePlan:
+    """Load and check the config, catalog, rules and channels. Raises ConfigError, naming
+    the file and line, before anything is fetched; callers run it first to fail fast."""
+    config = load_config(config_path)
+    classifier = Classifier.load(config.catalog_files)
+    rules = resolve_rules(config.rules, classifier, config.rule_lines, str(config.path))
+    warehouse_path = Path(db_path) if db_path else default_path()
+    channels = build_channels(config.channels, key=label_key(warehouse_path))
+    return CyclePlan(config, classifier, rules, channels, warehouse_path)
