@@ -48,6 +48,18 @@ class TerminalChannel:
         self.out.flush()
 
 
+_STATUS = re.compile(r"\berror=(\d{3})\b")  # how apprise's HTTP plugins report the answer
+_NOT_REJECTIONS = {408, 425, 429}  # "try later" answers: the channel is busy, not refusing
+
+
+def rejected(reason: str) -> bool:
+    """Whether apprise's failure text is a 4xx answer to this message (as opposed to the
+    channel being down: no connection, a timeout, a 5xx)."""
+    found = _STATUS.search(reason)
+    return bool(found) and 400 <= int(found.group(1)) < 500 \
+        and int(found.group(1)) not in _NOT_REJECTIONS
+
+
 class AppriseChannel:
     def __init__(self, url: SecretStr, key: bytes) -> None:
         secret = url.get_secret_value()
@@ -71,7 +83,8 @@ class AppriseChannel:
         if not ok:
             reason = " ".join(line.strip() for line in log.getvalue().splitlines() if line.strip())
             reason = self.scrub(reason)
-            raise DeliveryError(f"{self.label}: {reason[-300:] or 'apprise reported failure'}")
+            raise DeliveryError(f"{self.label}: {reason[-300:] or 'apprise reported failure'}",
+                                rejected=rejected(reason))
 
     def scrub(self, text: str) -> str:
         """`text` with URLs masked and any part of this channel's URL that its label hides (a token

@@ -1,16 +1,34 @@
-"""Send what is owed. Every attempt is recorded; a failure stays owed for the next cycle."""
+"""Send what is owed. Every attempt is recorded right after it is made; a failure stays owed,
+with a backoff, until it is sent or goes dead.
+
+- A channel that is down (refused, timed out, 5xx) gets one try per delivery; its other alerts
+  wait, and the channel as a whole waits out the failed alert's backoff.
+- A message the channel rejects (4xx) is that alert's own failure: the alerts behind it go on,
+  and it goes dead after `REJECTED_ATTEMPTS` tries instead of `max_attempts`.
+- An alert that goes dead is said so on another channel that works, and stays listed
+  (`newsmon alerts list --status dead`) until `newsmon alerts retry` revives it.
+
+The crash window: an alert is marked sent only after its channel accepted it. A crash between
+the two (the channel's answer received, the mark not yet written) sends it again on the next
+delivery: newsmon chooses at-least-once over losing an alert.
+"""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from alerts.channels import Channel
 from alerts.render import Message
 from newsmon.errors import DeliveryError
 from tasks.records import PendingAlert
 from warehouse import Warehouse
+
+RETRY_BASE_S = 60.0  # the wait after a first failure; it doubles with each further one
+RETRY_CAP_S = 6 * 3600.0
+REJECTED_ATTEMPTS = 3  # a message a channel refuses (4xx) is dead after this many tries
 
 
 @dataclass(frozen=True)
@@ -19,40 +37,77 @@ class DeliveryOutcome:
 
     alert: PendingAlert
     error: str | None = None  # None: sent
+    dead: bool = False  # the attempt was its last
 
 
 @dataclass
 class DeliveryReport:
     sent: int = 0
     failed: int = 0
-    deferred: int = 0  # left owed untried because their channel already failed this cycle
+    deferred: int = 0  # left owed untried because their channel was down this delivery
+    dead: int = 0
     errors: list[str] = field(default_factory=list)
     outcomes: list[DeliveryOutcome] = field(default_factory=list)
 
 
+def retry_delay(failures: int, rng: random.Random) -> timedelta:
+    """How long an alert waits after its `failures`-th failed attempt: 1, 2, 4, ... minutes,
+    at most 6 hours, each ±20% so alerts that failed together do not retry together."""
+    seconds = min(RETRY_CAP_S, RETRY_BASE_S * 2 ** (failures - 1))
+    return timedelta(seconds=seconds * rng.uniform(0.8, 1.2))
+
+
 def deliver_pending(warehouse: Warehouse, channels: Sequence[Channel], max_attempts: int,
-                    clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> DeliveryReport:
-    """Try every owed alert once on its channel and record the outcome right after the attempt,
-    so a crash between two sends loses nothing and repeats nothing already recorded as sent."""
+                    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                    rng: random.Random | None = None) -> DeliveryReport:
+    """Try every alert that is due once on its channel and record each outcome right after
+    the attempt, so a crash between two sends loses nothing and repeats nothing recorded."""
+    rng = rng or random.Random()
     by_label = {channel.label: channel for channel in channels}
     report = DeliveryReport()
     down: set[str] = set()
-    for alert in warehouse.pending_alerts(list(by_label), max_attempts):
-        if alert.channel in down:  # one timeout per dead channel per cycle, not one per alert
+    for alert in warehouse.pending_alerts(list(by_label), clock()):
+        if alert.channel in down:
             report.deferred += 1
             continue
-        message = Message(alert.title, alert.body)
         try:
-            by_label[alert.channel].send(message)
+            by_label[alert.channel].send(Message(alert.title, alert.body))
         except DeliveryError as exc:
-            warehouse.record_delivery(alert.dedup_key, alert.channel, ok=False, error=str(exc),
-                                      now=clock())
-            down.add(alert.channel)
+            now = clock()
+            failures = alert.attempts + 1
+            dead = failures >= (min(REJECTED_ATTEMPTS, max_attempts) if exc.rejected
+                                else max_attempts)
+            warehouse.record_failure(
+                alert.dedup_key, alert.channel, error=str(exc),
+                kind="rejected" if exc.rejected else "down",
+                retry_at=None if dead else now + retry_delay(failures, rng), now=now)
+            if not exc.rejected:
+                down.add(alert.channel)
             report.failed += 1
+            report.dead += dead
             report.errors.append(str(exc))
-            report.outcomes.append(DeliveryOutcome(alert, str(exc)))
+            report.outcomes.append(DeliveryOutcome(alert, str(exc), dead))
             continue
-        warehouse.record_delivery(alert.dedup_key, alert.channel, ok=True, error=None, now=clock())
+        warehouse.record_sent(alert.dedup_key, alert.channel, clock())
         report.sent += 1
         report.outcomes.append(DeliveryOutcome(alert))
+    _tell_of_dead(report, [c for c in channels if c.label not in down])
     return report
+
+
+def _tell_of_dead(report: DeliveryReport, working: Sequence[Channel]) -> None:
+    """Say on another channel (the first that takes it) that an alert went dead: once, as it
+    happens. Best effort: the dead alert stays listed whatever becomes of the notice."""
+    for outcome in (o for o in report.outcomes if o.dead):
+        notice = Message(
+            "newsmon：一条提醒无法送达",
+            f"提醒「{outcome.alert.title}」在 {outcome.alert.channel} 上已放弃重试：{outcome.error}\n"
+            f"重新发送：newsmon alerts retry {outcome.alert.dedup_key[:12]}")
+        for channel in working:
+            if channel.label == outcome.alert.channel:
+                continue
+            try:
+                channel.send(notice)
+                break
+            except DeliveryError as exc:
+                report.errors.append(f"notice of a dead alert: {exc}")

@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -329,6 +330,68 @@ def sources_export(obj: dict) -> None:
         click.echo(render_opml(load_config(obj["sources"]).sources), nl=False)
     except NewsmonError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+@main.group()
+def alerts() -> None:
+    """The alert outbox: what was sent, what is owed, what gave up."""
+
+
+@alerts.command("list")
+@click.option("--status", type=click.Choice(["pending", "retrying", "sent", "dead"]),
+              help="Only deliveries in this state.")
+@click.option("--since", default="1d", show_default=True, metavar="AGE",
+              help="How far back: 30m, 12h, 7d.")
+@click.option("--db", type=click.Path(dir_okay=False), help="Warehouse file (default: $NEWSMON_DB).")
+def alerts_list(status: str | None, since: str, db: str | None) -> None:
+    """Recent deliveries, newest first, with their attempts and last error."""
+    from datetime import UTC, datetime
+
+    from newsmon.tables import format_table
+    from warehouse import Warehouse
+
+    try:
+        start = datetime.now(UTC) - _age(since)
+        with Warehouse.open(db, read_only=True, wait=10) as warehouse:
+            rows = warehouse.deliveries(status, start)
+    except NewsmonError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(format_table(
+        ["id", "status", "channel", "tries", "queued", "next try", "title", "last error"],
+        [(key, state, channel, tries, f"{queued:%m-%d %H:%M}",
+          f"{retry:%m-%d %H:%M}" if retry else "", title[:40], (error or "")[:80])
+         for key, state, channel, tries, queued, retry, title, error in rows]))
+
+
+@alerts.command("retry")
+@click.argument("ids", nargs=-1, metavar="[ID]...")
+@click.option("--dead", "every_dead", is_flag=True, help="Every dead alert.")
+@click.option("--db", type=click.Path(dir_okay=False), help="Warehouse file (default: $NEWSMON_DB).")
+def alerts_retry(ids: tuple[str, ...], every_dead: bool, db: str | None) -> None:
+    """Owe these alerts again (ids from `alerts list`), or every dead one: the next delivery
+    sends them, with fresh attempts."""
+    from warehouse import Warehouse
+
+    if not ids and not every_dead:
+        raise click.UsageError("give alert ids (see `newsmon alerts list`) or --dead")
+    try:
+        with Warehouse.open(db, wait=30) as warehouse:
+            count = warehouse.revive(ids, every_dead=every_dead)
+    except NewsmonError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{count} alert(s) owed again; the next delivery sends them")
+
+
+_AGE = {"m": 60, "h": 3600, "d": 86400}
+
+
+def _age(text: str) -> timedelta:
+    """30m, 12h, 7d as a timedelta; a clear error otherwise."""
+    number, unit = text[:-1], text[-1:].lower()
+    if not number.isdigit() or unit not in _AGE:
+        raise click.BadParameter(f"{text!r}: give a number and m, h or d, e.g. 12h or 7d",
+                                 param_hint="--since")
+    return timedelta(seconds=int(number) * _AGE[unit])
 
 
 @main.group()

@@ -34,7 +34,13 @@ class WarehouseError(NewsmonError):
 
 
 class DeliveryError(NewsmonError):
-    """A notification channel did not accept an alert."""
+    """A notification channel did not accept an alert. `rejected`: the channel answered and
+    refused this message (a 4xx: bad payload, gone, forbidden), which retrying soon will not
+    change; otherwise the channel is down (refused, timed out, 5xx, 408/429)."""
+
+    def __init__(self, message: str, *, rejected: bool = False) -> None:
+        self.rejected = rejected
+        super().__init__(message)
 
 
 class RunLocked(WarehouseError):

@@ -25,7 +25,8 @@ def read_status(config_path: str | None, db_path: str | None) -> Iterator[str]:
                        sum(new) from fetch_runs where cycle_id not like 'push-%'
                 group by cycle_id order by min(started_at) desc limit 1""")
             _, owed = warehouse.query("""
-                select count(*) filter (status = 'pending'), count(*) filter (status = 'failed')
+                select count(*) filter (status = 'pending'), count(*) filter (status = 'retrying'),
+                       count(*) filter (status = 'dead')
                 from alert_deliveries""")
     except WarehouseError as exc:
         yield f"warehouse: {exc}"
@@ -36,7 +37,9 @@ def read_status(config_path: str | None, db_path: str | None) -> Iterator[str]:
                f"{failed} failed, {new} new articles")
     else:
         yield "last cycle: none yet"
-    yield f"alerts owed: {owed[0][0]} pending, {owed[0][1]} failed and to be retried"
+    pending, retrying, dead = owed[0]
+    yield (f"alerts owed: {pending} pending, {retrying} retrying after a failure"
+           + (f"; {dead} DEAD (newsmon alerts list --status dead)" if dead else ""))
     failing = [row for row in health_table(config, db) if row.status == "failing"]
     yield (f"sources failing: {', '.join(f'{r.source_id} ({r.failures}x: {r.last_error})' for r in failing)}"
            if failing else "sources failing: none")

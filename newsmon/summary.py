@@ -26,7 +26,9 @@ def format_summary(summary: CycleSummary) -> str:
         lines.append(f"  companies in new articles: {shown}{more}")
     lines.append(f"  alerts:   {stored.alerts_queued} queued, {delivered.sent} sent, "
                  f"{delivered.failed} failed" +
-                 (f", {delivered.deferred} deferred" if delivered.deferred else ""))
+                 (f", {delivered.deferred} deferred" if delivered.deferred else "") +
+                 (f", {delivered.dead} gave up (newsmon alerts list --status dead)"
+                  if delivered.dead else ""))
     for result in failed:
         lines.append(f"  FAILED source {result.source_id}: {result.reason}")
     for result in partial:

@@ -117,7 +117,7 @@ def delivery_events(outcomes: Sequence[DeliveryOutcome]) -> list[EventSpec]:
             "newsmon.alert.failed" if outcome.error else "newsmon.alert.sent",
             {"prefect.resource.id": f"newsmon.alert.{alert.dedup_key}",
              "prefect.resource.name": alert.title[:120], "newsmon.channel": alert.channel},
-            related, {"kind": alert.kind, "error": outcome.error}))
+            related, {"kind": alert.kind, "error": outcome.error, "gave_up": outcome.dead}))
     kept, left_out = cap(events)
     if left_out:
         kept.append(EventSpec("newsmon.alerts.delivered", OUTBOX,

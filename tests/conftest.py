@@ -28,10 +28,12 @@ def free_port() -> int:
 
 @dataclass
 class Receiver:
-    """A webhook receiver on 127.0.0.1 that records every request and answers `status`."""
+    """A webhook receiver on 127.0.0.1 that records every request and answers `status`, or
+    400 to a body containing `reject` (a message the channel refuses)."""
 
     port: int
     status: int = 200
+    reject: str | None = None
     requests: list[dict] = field(default_factory=list)
 
     @property
@@ -52,7 +54,8 @@ def receiver() -> Iterator[Receiver]:
             body = self.rfile.read(length).decode("utf-8")
             state.requests.append({"path": self.path, "body": body,
                                    "headers": dict(self.headers)})
-            self.send_response(state.status)
+            refused = state.reject is not None and state.reject in json.loads(body)["title"]
+            self.send_response(400 if refused else state.status)
             self.end_headers()
 
         def log_message(self, *args: object) -> None:

@@ -70,3 +70,24 @@ def test_classify_reads_stdin_and_explains() -> None:
 def test_every_command_has_help(command: list[str]) -> None:
     result = invoke(*command, "--help")
     assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_alerts_list_and_retry(filled_warehouse: Path, tmp_path: Path) -> None:
+    import shutil
+
+    import duckdb
+
+    db = tmp_path / "w.duckdb"
+    shutil.copy(filled_warehouse, db)
+    with duckdb.connect(str(db)) as con:
+        con.execute("update alert_deliveries set status = 'dead', attempts = 3, "
+                    "last_error = 'hook: error=410.'")
+        owed = con.execute("select count(*) from alert_deliveries").fetchone()[0]
+    listed = invoke("alerts", "list", "--status", "dead", "--since", "3650d", "--db", str(db))
+    assert listed.exit_code == 0, listed.output
+    assert listed.output.count(" dead ") == owed and "error=410" in listed.output
+    assert "0 alert(s)" not in invoke("alerts", "retry", "--dead", "--db", str(db)).output
+    pending = invoke("alerts", "list", "--status", "pending", "--since", "3650d", "--db", str(db))
+    assert pending.output.count(" pending ") == owed
+    assert invoke("alerts", "retry", "--db", str(db)).exit_code == 2  # neither ids nor --dead
+    assert "m, h or d" in invoke("alerts", "list", "--since", "soon", "--db", str(db)).output

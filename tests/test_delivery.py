@@ -1,14 +1,15 @@
 """alerts/: real apprise deliveries to a loopback webhook and SMTP server, and to a dead one."""
 
 import io
-from datetime import UTC, datetime
+import random
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
 
 from alerts.channels import AppriseChannel, TerminalChannel, build_channels
-from alerts.deliver import deliver_pending
+from alerts.deliver import REJECTED_ATTEMPTS, DeliveryReport, deliver_pending, retry_delay
 from alerts.rules import ResolvedRule, alert_intents
 from newsmon.errors import ConfigError
 from tasks.records import Article, FetchRun, Labels, Mention, Origin, Story
@@ -32,9 +33,10 @@ def owe_alerts(db: Path, channels: list[str], n: int = 1) -> None:
                        intents, channels, NOW)
 
 
-def deliver(db: Path, channels) -> object:
+def deliver(db: Path, channels, now: datetime = NOW) -> DeliveryReport:
     with Warehouse.open(db) as wh:
-        return deliver_pending(wh, channels, max_attempts=5)
+        return deliver_pending(wh, channels, max_attempts=5, clock=lambda: now,
+                               rng=random.Random(7))
 
 
 def statuses(db: Path) -> list[tuple]:
@@ -71,8 +73,8 @@ def test_email_arrives_with_chinese_subject_and_body(tmp_path: Path, smtp_server
     assert SENTENCE in mail.get_body(preferencelist=("plain", "html")).get_content()
 
 
-def test_target_down_is_recorded_failed_then_delivered_once(tmp_path: Path, receiver,
-                                                            down_url: str) -> None:
+def test_target_down_waits_its_backoff_then_is_delivered_once(tmp_path: Path, receiver,
+                                                              down_url: str) -> None:
     db = tmp_path / "w.duckdb"
     port = down_url.split(":")[2].split("/")[0]
     dead = AppriseChannel(SecretStr(down_url), KEY)
@@ -80,7 +82,9 @@ def test_target_down_is_recorded_failed_then_delivered_once(tmp_path: Path, rece
     first = deliver(db, [dead])
     assert (first.sent, first.failed, first.deferred) == (0, 1, 2)  # one try per dead channel
     assert "127.0.0.1" in first.errors[0]
-    assert statuses(db) == [("failed", 1), ("pending", 0), ("pending", 0)]
+    assert statuses(db) == [("retrying", 1), ("pending", 0), ("pending", 0)]
+    soon = deliver(db, [dead], NOW + timedelta(seconds=30))  # the channel waits its backoff
+    assert (soon.sent, soon.failed, soon.deferred) == (0, 0, 0)
 
     # The same channel comes back: the receiver now listens where the dead URL pointed.
     import threading
@@ -90,8 +94,8 @@ def test_target_down_is_recorded_failed_then_delivered_once(tmp_path: Path, rece
     server = ThreadingHTTPServer(("127.0.0.1", int(port)), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        second = deliver(db, [dead])
-        third = deliver(db, [dead])
+        second = deliver(db, [dead], NOW + timedelta(minutes=2))
+        third = deliver(db, [dead], NOW + timedelta(minutes=3))
     finally:
         server.shutdown()
         server.server_close()
@@ -123,7 +127,44 @@ def test_http_error_status_is_a_failure(tmp_path: Path, receiver) -> None:
     owe_alerts(db, [channel.label])
     report = deliver(db, [channel])
     assert (report.sent, report.failed) == (0, 1)
-    assert statuses(db) == [("failed", 1)]
+    assert statuses(db) == [("retrying", 1)]
+
+
+def test_a_rejected_alert_goes_dead_alone_is_told_of_and_can_be_retried(tmp_path: Path,
+                                                                         receiver) -> None:
+    """A 400 is that message's own failure: the nine behind it go out in the same delivery;
+    it goes dead after its tries, which another channel is told; `retry` revives it."""
+    db = tmp_path / "w.duckdb"
+    hook, out = AppriseChannel(SecretStr(receiver.url), KEY), io.StringIO()
+    [terminal] = build_channels([], out)
+    owe_alerts(db, [hook.label], n=10)
+    receiver.reject = "淘宝”3"
+    first = deliver(db, [hook, terminal])
+    assert (first.sent, first.failed, first.deferred, first.dead) == (9, 1, 0, 0)
+    assert "error=400" in first.errors[0]
+    for hour in range(1, REJECTED_ATTEMPTS):
+        last = deliver(db, [hook, terminal], NOW + timedelta(hours=hour))
+    assert (last.failed, last.dead) == (1, 1)
+    assert sorted(set(statuses(db))) == [("dead", REJECTED_ATTEMPTS), ("sent", 1)]
+    with Warehouse.open(db, read_only=True) as wh:
+        [(alert_id, *_)] = wh.deliveries("dead", NOW)
+    assert "无法送达" in out.getvalue() and f"newsmon alerts retry {alert_id}" in out.getvalue()
+
+    receiver.reject = None
+    with Warehouse.open(db) as wh:
+        assert wh.revive([alert_id]) == 1
+    revived = deliver(db, [hook, terminal], NOW + timedelta(hours=9))
+    assert (revived.sent, revived.failed) == (1, 0)
+    titles = [b["title"] for b in receiver.bodies()]
+    assert len(titles) == 10 + REJECTED_ATTEMPTS and len(set(titles)) == 10  # each sent once
+
+
+def test_retries_back_off_exponentially_with_jitter() -> None:
+    rng = random.Random(1)
+    for failures, base in [(1, 60), (2, 120), (3, 240), (8, 7680), (20, 6 * 3600)]:
+        delays = [retry_delay(failures, rng).total_seconds() for _ in range(50)]
+        assert all(0.8 * base <= d <= 1.2 * base for d in delays), (failures, delays[:3])
+        assert len(set(delays)) > 1  # jittered
 
 
 def test_terminal_channel_prints_the_alert(tmp_path: Path) -> None:

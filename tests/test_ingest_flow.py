@@ -108,6 +108,12 @@ def test_channel_down_then_up_delivers_each_alert_once(seeds_config: Path, tmp_p
 
     receiver.status = 200
     receiver.requests.clear()
+    waiting = ingest(config_path=str(seeds_config), db_path=str(db))
+    assert (waiting.delivered.sent, waiting.delivered.failed) == (0, 0)  # within its backoff
+    assert receiver.requests == []
+    with duckdb.connect(str(db)) as con:  # the backoff has passed
+        con.execute("update alert_deliveries set next_attempt_at = next_attempt_at - "
+                    "interval 1 hour where next_attempt_at is not null")
     second = ingest(config_path=str(seeds_config), db_path=str(db))
     third = ingest(config_path=str(seeds_config), db_path=str(db))
     assert (second.delivered.sent, third.delivered.sent) == (owed, 0)

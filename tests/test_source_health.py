@@ -35,7 +35,7 @@ def test_down_alert_once_after_three_failures_and_recovered_once(tmp_path: Path)
         titles = [[i.title for i in cycle(wh, n, ok)] for n, ok in enumerate(outcomes)]
         assert titles == [[], [], [], ["【源失效】某资讯"], [], [], ["【源恢复】某资讯"], []]
         assert wh.failure_streaks(["feed"]) == {}
-        pending = wh.pending_alerts(["ch"], 3)
+        pending = wh.pending_alerts(["ch"], datetime.now(UTC))
     assert [a.title for a in pending] == ["【源失效】某资讯", "【源恢复】某资讯"]
     assert "已连续 3 次抓取失败" in pending[0].body and "HTTP 500" in pending[0].body
 
@@ -44,7 +44,7 @@ def test_each_outage_alerts_separately(tmp_path: Path) -> None:
     with Warehouse.open(tmp_path / "w.duckdb") as wh:
         for n, ok in enumerate([False, False, True, False, False]):
             cycle(wh, n, ok, threshold=2)
-        assert len(wh.pending_alerts(["ch"], 3)) == 3  # down, recovered, down again
+        assert len(wh.pending_alerts(["ch"], datetime.now(UTC))) == 3  # down, recovered, down again
 
 
 def test_threshold_zero_disables_health_alerts(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """warehouse/: a real DuckDB file; idempotent cycles, read-only queries, the lock."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -77,20 +77,54 @@ def test_articles_keep_origins_and_fetch_runs_count_new(tmp_path: Path) -> None:
         assert rows == [("MiniMax", 2, 2)]
 
 
-def test_failed_delivery_stays_owed_and_sent_is_final(tmp_path: Path) -> None:
+def test_failed_delivery_waits_its_backoff_and_sent_is_final(tmp_path: Path) -> None:
     a = article(1)
+    later = NOW + timedelta(minutes=5)
     with Warehouse.open(tmp_path / "w.duckdb") as wh:
         wh.store_cycle("c1", [run()], [a], [intent("k1", a)], ["ch"], NOW)
-        [owed] = wh.pending_alerts(["ch"], max_attempts=3)
+        [owed] = wh.pending_alerts(["ch"], NOW)
         assert (owed.title, owed.body, owed.company) == ("【MiniMax】标题1", "正文", "MiniMax")
-        wh.record_delivery("k1", "ch", ok=False, error="refused", now=NOW)
-        assert len(wh.pending_alerts(["ch"], max_attempts=3)) == 1
-        assert wh.pending_alerts(["other-channel"], max_attempts=3) == []
-        wh.record_delivery("k1", "ch", ok=True, error=None, now=NOW)
-        assert wh.pending_alerts(["ch"], max_attempts=3) == []
-        wh.record_delivery("k1", "ch", ok=False, error="late failure", now=NOW)
+        wh.record_failure("k1", "ch", error="refused", kind="down", retry_at=later, now=NOW)
+        assert wh.pending_alerts(["ch"], NOW) == []  # waiting out its backoff
+        assert len(wh.pending_alerts(["ch"], later)) == 1
+        assert wh.pending_alerts(["other-channel"], later) == []
+        wh.record_sent("k1", "ch", later)
+        assert wh.pending_alerts(["ch"], later) == []
+        wh.record_failure("k1", "ch", error="late failure", kind="down", retry_at=None, now=later)
         _, rows = wh.query("select status, attempts from alert_deliveries")
     assert rows == [("sent", 2)]
+
+
+def test_a_channel_that_is_down_holds_its_other_alerts_but_a_rejection_does_not(
+        tmp_path: Path) -> None:
+    a, b = article(1), article(2)
+    later = NOW + timedelta(minutes=5)
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        wh.store_cycle("c1", [run()], [a, b], [intent("k1", a), intent("k2", b)], ["ch"], NOW)
+        wh.record_failure("k1", "ch", error="HTTP 400", kind="rejected", retry_at=later, now=NOW)
+        assert [p.dedup_key for p in wh.pending_alerts(["ch"], NOW)] == ["k2"]
+        wh.record_failure("k1", "ch", error="refused", kind="down", retry_at=later, now=NOW)
+        assert wh.pending_alerts(["ch"], NOW) == []
+        assert [p.dedup_key for p in wh.pending_alerts(["ch"], later)] == ["k1", "k2"]
+
+
+def test_dead_alerts_are_listed_and_revived(tmp_path: Path) -> None:
+    a, b = article(1), article(2)
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        wh.store_cycle("c1", [run()], [a, b], [intent("k1-dead-one", a), intent("k2-dead-two", b)],
+                       ["ch"], NOW)
+        for key in ("k1-dead-one", "k2-dead-two"):
+            wh.record_failure(key, "ch", error="HTTP 410", kind="rejected", retry_at=None, now=NOW)
+        assert wh.pending_alerts(["ch"], NOW + timedelta(days=1)) == []
+        assert [row[:3] for row in wh.deliveries("dead", NOW)] == [
+            ("k2-dead-two", "dead", "ch"), ("k1-dead-one", "dead", "ch")]
+        with pytest.raises(WarehouseError, match="too short"):
+            wh.revive(["k1"])
+        assert wh.revive(["k1-dea"]) == 1
+        assert [p.dedup_key for p in wh.pending_alerts(["ch"], NOW)] == ["k1-dead-one"]
+        assert wh.revive(every_dead=True) == 1
+        _, rows = wh.query("select status, attempts from alert_deliveries order by dedup_key")
+    assert rows == [("pending", 0), ("pending", 0)]
 
 
 def test_source_alerts_are_queued_without_an_article(tmp_path: Path) -> None:
@@ -99,18 +133,8 @@ def test_source_alerts_are_queued_without_an_article(tmp_path: Path) -> None:
     with Warehouse.open(tmp_path / "w.duckdb") as wh:
         first = wh.store_cycle("c1", [run()], [], [health], ["ch"], NOW)
         again = wh.store_cycle("c2", [run()], [], [health], ["ch"], NOW)
-        assert [a.title for a in wh.pending_alerts(["ch"], 3)] == ["源失效"]
+        assert [a.title for a in wh.pending_alerts(["ch"], NOW)] == ["源失效"]
     assert (first.alerts_queued, again.alerts_queued) == (1, 0)
-
-
-def test_gives_up_after_max_attempts(tmp_path: Path) -> None:
-    a = article(1)
-    with Warehouse.open(tmp_path / "w.duckdb") as wh:
-        wh.store_cycle("c1", [run()], [a], [intent("k1", a)], ["ch"], NOW)
-        for _ in range(2):
-            wh.record_delivery("k1", "ch", ok=False, error="down", now=NOW)
-        assert wh.pending_alerts(["ch"], max_attempts=2) == []
-        assert len(wh.pending_alerts(["ch"], max_attempts=3)) == 1
 
 
 @pytest.mark.parametrize("statement", [
@@ -143,7 +167,26 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
     with Warehouse.open(db) as wh:
         assert wh.migrate() == []
     with Warehouse.open(db) as wh:
-        assert wh.query("select version from schema_migrations")[1] == [(1,), (2,)]
+        assert wh.query("select version from schema_migrations")[1] == [(1,), (2,), (3,)]
+
+
+def test_failed_alerts_of_an_older_warehouse_become_retrying(tmp_path: Path) -> None:
+    from warehouse import MIGRATIONS
+
+    db = tmp_path / "w.duckdb"
+    with duckdb.connect(str(db)) as con:  # a warehouse as versions 1 and 2 left it
+        con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                    "applied_at TIMESTAMPTZ DEFAULT now())")
+        for version, name in [(1, "001_initial.sql"), (2, "002_sightings_and_flags.sql")]:
+            con.execute((MIGRATIONS / name).read_text(encoding="utf-8"))
+            con.execute("INSERT INTO schema_migrations (version) VALUES (?)", [version])
+        con.execute("""INSERT INTO alert_deliveries (dedup_key, channel, kind, rule, title, body,
+                       status, attempts, created_at) VALUES
+                       ('k1', 'ch', 'article', 'r', '标题', '正文', 'failed', 2, now())""")
+    with Warehouse.open(db) as wh:
+        _, rows = wh.query("select status, failure_kind, attempts from alert_deliveries")
+        assert rows == [("retrying", "down", 2)]
+        assert len(wh.pending_alerts(["ch"], NOW)) == 1
 
 
 def sightings(db: Path) -> list[tuple]:

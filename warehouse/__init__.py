@@ -328,31 +328,72 @@ class Warehouse:
 
     # -- alerts -----------------------------------------------------------------------------------
 
-    def pending_alerts(self, channels: Sequence[str], max_attempts: int) -> list[PendingAlert]:
-        """Alerts owed on `channels`: pending, or failed with attempts left; oldest first."""
+    def pending_alerts(self, channels: Sequence[str], now: datetime) -> list[PendingAlert]:
+        """Alerts owed on `channels` and due at `now`: pending, or retrying with their backoff
+        over; none on a channel that is down and waiting out its backoff. Retries first (one
+        of them probes a channel that was down), then oldest first."""
         if not channels:
             return []
         rows = self.con.execute("""
             SELECT dedup_key, channel, kind, company_id, company, title, body, attempts
-            FROM alert_deliveries
+            FROM alert_deliveries d
             WHERE channel IN (SELECT unnest(?::VARCHAR[]))
-              AND (status = 'pending' OR (status = 'failed' AND attempts < ?))
-            ORDER BY created_at, rowid
-        """, [list(channels), max_attempts]).fetchall()
+              AND status IN ('pending', 'retrying')
+              AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+              AND NOT EXISTS (
+                  SELECT 1 FROM alert_deliveries w
+                  WHERE w.channel = d.channel AND w.status = 'retrying'
+                    AND w.failure_kind = 'down' AND w.next_attempt_at > ?)
+            ORDER BY status = 'retrying' DESC, created_at, rowid
+        """, [list(channels), now, now]).fetchall()
         return [PendingAlert(*row) for row in rows]
 
-    def record_delivery(self, dedup_key: str, channel: str, *, ok: bool, error: str | None,
-                        now: datetime) -> None:
-        """Record one send attempt; a failure never overwrites an earlier success."""
+    def record_sent(self, dedup_key: str, channel: str, now: datetime) -> None:
         self.con.execute("""
             UPDATE alert_deliveries
-            SET attempts = attempts + 1,
-                status = CASE WHEN ? THEN 'sent' ELSE 'failed' END,
-                last_error = ?,
-                last_attempt_at = ?,
-                sent_at = CASE WHEN ? THEN ? ELSE sent_at END
+            SET attempts = attempts + 1, status = 'sent', last_attempt_at = ?, sent_at = ?,
+                next_attempt_at = NULL
             WHERE dedup_key = ? AND channel = ? AND status <> 'sent'
-        """, [ok, error, now, ok, now, dedup_key, channel])
+        """, [now, now, dedup_key, channel])
+
+    def record_failure(self, dedup_key: str, channel: str, *, error: str, kind: str,
+                       retry_at: datetime | None, now: datetime) -> None:
+        """One failed attempt (`kind`: down | rejected): retrying at `retry_at`, or dead when
+        None. Never overwrites a success."""
+        self.con.execute("""
+            UPDATE alert_deliveries
+            SET attempts = attempts + 1, status = CASE WHEN ? THEN 'dead' ELSE 'retrying' END,
+                last_error = ?, failure_kind = ?, last_attempt_at = ?, next_attempt_at = ?
+            WHERE dedup_key = ? AND channel = ? AND status <> 'sent'
+        """, [retry_at is None, error, kind, now, retry_at, dedup_key, channel])
+
+    def revive(self, ids: Sequence[str] = (), *, every_dead: bool = False) -> int:
+        """Make alerts owed again now, with fresh attempts: those whose id (`dedup_key`, or a
+        prefix of it of 6 characters or more) is in `ids` and that are dead or retrying, or
+        every dead one. Returns how many."""
+        revived = "SET status = 'pending', attempts = 0, next_attempt_at = NULL"
+        if every_dead:
+            return len(self.con.execute(f"UPDATE alert_deliveries {revived} "
+                                        f"WHERE status = 'dead' RETURNING 1").fetchall())
+        total = 0
+        for prefix in ids:
+            if len(prefix) < 6:
+                raise WarehouseError(f"alert id {prefix!r} is too short: give 6 characters or more")
+            total += len(self.con.execute(
+                f"UPDATE alert_deliveries {revived} WHERE status IN ('dead', 'retrying') "
+                f"AND starts_with(dedup_key, ?) RETURNING 1", [prefix]).fetchall())
+        return total
+
+    def deliveries(self, status: str | None, since: datetime) -> list[tuple]:
+        """Alert deliveries created since `since` (of one status, or all), newest first:
+        (id, status, channel, attempts, created_at, next_attempt_at, title, last_error)."""
+        return self.con.execute("""
+            SELECT left(dedup_key, 12), status, channel, attempts, created_at, next_attempt_at,
+                   title, last_error
+            FROM alert_deliveries
+            WHERE created_at >= ? AND (?::VARCHAR IS NULL OR status = ?)
+            ORDER BY created_at DESC, rowid DESC
+        """, [since, status, status]).fetchall()
 
     # -- reads --------------------------------------------------------------------------------------
 
