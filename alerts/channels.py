@@ -56,8 +56,8 @@ def rejected(reason: str) -> bool:
     """Whether apprise's failure text is a 4xx answer to this message (as opposed to the
     channel being down: no connection, a timeout, a 5xx)."""
     found = _STATUS.search(reason)
-    return bool(found) and 400 <= int(found.group(1)) < 500 \
-        and int(found.group(1)) not in _NOT_REJECTIONS
+    status = int(found.group(1)) if found else 0
+    return 400 <= status < 500 and status not in _NOT_REJECTIONS
 
 
 class AppriseChannel:
