@@ -61,7 +61,10 @@ def rejected(reason: str) -> bool:
 
 
 class AppriseChannel:
-    def __init__(self, url: SecretStr, key: bytes) -> None:
+    """An apprise URL. Its label, which the outbox keeps, is `name` when it has one (so owed
+    alerts follow the name to a new URL), else the masked URL with a keyed hash of it."""
+
+    def __init__(self, url: SecretStr, key: bytes, name: str | None = None) -> None:
         secret = url.get_secret_value()
         plugin = apprise.Apprise.instantiate(secret)
         if plugin is None:
@@ -72,7 +75,8 @@ class AppriseChannel:
         self._url = url
         digest = hmac.new(key, secret.encode(), hashlib.sha256).hexdigest()[:8]
         shown = mask_url(plugin.url(privacy=True).split("?", 1)[0], every_part=True)
-        self.label = f"{shown}#{digest}"
+        self.url_label = f"{shown}#{digest}"  # the label it would have without a name
+        self.label = name or self.url_label
         self._hidden = _hidden_parts(secret, self.label)
 
     def send(self, message: Message) -> None:
@@ -107,14 +111,17 @@ def _hidden_parts(url: str, label: str) -> re.Pattern[str] | None:
     return re.compile("|".join(map(re.escape, hidden))) if hidden else None
 
 
-def build_channels(urls: list[SecretStr], out: TextIO | None = None,
-                   key: bytes = b"") -> list[Channel]:
-    """Channels for the configured URLs; the terminal alone when there are none.
+def build_channels(urls: list[SecretStr], out: TextIO | None = None, key: bytes = b"",
+                   named: dict[str, SecretStr] | None = None) -> list[Channel]:
+    """Channels for the configured URLs, unnamed and `named`; the terminal alone when there
+    are none.
 
     `key` is the warehouse's label key (`warehouse.label_key.label_key`): it keys the hash in each
     channel's label, so labels stay the same across runs on one warehouse and a guessed token
     cannot be tested against them without the key.
     """
-    if not urls:
+    if not urls and not named:
         return [TerminalChannel(out or sys.stdout)]
-    return [AppriseChannel(url, key) for url in urls]
+    channels: list[Channel] = [AppriseChannel(url, key, name)
+                               for name, url in (named or {}).items()]
+    return channels + [AppriseChannel(url, key) for url in urls]

@@ -7,6 +7,8 @@ with a backoff, until it is sent or goes dead.
   and it goes dead after `REJECTED_ATTEMPTS` tries instead of `max_attempts`.
 - An alert that goes dead is said so on another channel that works, and stays listed
   (`newsmon alerts list --status dead`) until `newsmon alerts retry` revives it.
+- Owed alerts follow their channel's label: its name when it has one, so a rotated token or
+  a new URL takes them along. Alerts owed on a label no channel has any more are reported.
 
 The crash window: an alert is marked sent only after its channel accepted it. A crash between
 the two (the channel's answer received, the mark not yet written) sends it again on the next
@@ -46,6 +48,7 @@ class DeliveryReport:
     failed: int = 0
     deferred: int = 0  # left owed untried because their channel was down this delivery
     dead: int = 0
+    stranded: list[tuple[str, int]] = field(default_factory=list)  # owed on unknown channels
     errors: list[str] = field(default_factory=list)
     outcomes: list[DeliveryOutcome] = field(default_factory=list)
 
@@ -64,7 +67,11 @@ def deliver_pending(warehouse: Warehouse, channels: Sequence[Channel], max_attem
     the attempt, so a crash between two sends loses nothing and repeats nothing recorded."""
     rng = rng or random.Random()
     by_label = {channel.label: channel for channel in channels}
-    report = DeliveryReport()
+    for channel in channels:  # queued before the channel had its name: now under the name
+        unnamed = getattr(channel, "url_label", channel.label)
+        if unnamed != channel.label:
+            warehouse.move_owed(unnamed, channel.label)
+    report = DeliveryReport(stranded=warehouse.owed_elsewhere(list(by_label)))
     down: set[str] = set()
     for alert in warehouse.pending_alerts(list(by_label), clock()):
         if alert.channel in down:

@@ -363,6 +363,44 @@ def alerts_list(status: str | None, since: str, db: str | None) -> None:
          for key, state, channel, tries, queued, retry, title, error in rows]))
 
 
+@alerts.command("test")
+@click.argument("channel", required=False)
+@click.option("--sources", "sources", type=click.Path(dir_okay=False),
+              help="Config file (default: $NEWSMON_SOURCES, else sources.yaml).")
+@click.option("--db", type=click.Path(dir_okay=False), help="Warehouse file (default: $NEWSMON_DB).")
+def alerts_test(channel: str | None, sources: str | None, db: str | None) -> None:
+    """Send a test message to every channel, or to CHANNEL (a name or label), and say exactly
+    what failed. Exits 1 when one did."""
+    from datetime import datetime
+
+    from alerts.render import Message
+    from newsmon.errors import DeliveryError
+    from tasks.plan import plan_cycle
+
+    try:
+        channels = plan_cycle(sources, db).channels
+    except NewsmonError as exc:
+        raise click.ClickException(str(exc)) from None
+    chosen = [c for c in channels if channel in (None, c.label)]
+    if not chosen:
+        raise click.ClickException(f"no channel {channel!r}; configured: "
+                                   + ", ".join(c.label for c in channels))
+    message = Message("newsmon：测试消息", f"这是 newsmon 的测试消息（{datetime.now():%Y-%m-%d %H:%M}）。"
+                                          "收到即说明这个渠道可用。")
+    failed = 0
+    for target in chosen:
+        try:
+            target.send(message)
+            click.echo(f"✓ {target.label}: delivered")
+        except DeliveryError as exc:
+            failed += 1
+            why = ("the channel rejected the message (4xx): check the URL's token and options"
+                   if exc.rejected else "the channel is down or unreachable")
+            click.echo(f"✗ {target.label}: {why}\n  {exc}")
+    if failed:
+        sys.exit(1)
+
+
 @alerts.command("retry")
 @click.argument("ids", nargs=-1, metavar="[ID]...")
 @click.option("--dead", "every_dead", is_flag=True, help="Every dead alert.")

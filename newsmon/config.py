@@ -25,13 +25,16 @@ if TYPE_CHECKING:  # imported when a config is loaded: `classify` and `sql` star
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "sources.yaml"
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_CHANNEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
 _CRON = re.compile(r"^\s*([0-9A-Za-z*/,?-]+\s+){4}[0-9A-Za-z*/,?-]+\s*$")
 
 
 class _AlertsSection(BaseModel):
     model_config = ConfigDict(extra="forbid")
     rules: list[AlertRule] = []
-    channels: list[str] = []
+    # apprise URLs, or by name ({ops: ..., boss: ...}): owed alerts follow a name when its URL
+    # (a rotated token) changes
+    channels: list[str] | dict[str, str] = []
     max_attempts: int = Field(default=10, ge=1, le=1000)
     # Alert once a source has failed this many cycles in a row (0: never).
     source_failures: int = Field(default=3, ge=0, le=1000)
@@ -98,6 +101,7 @@ class Config:
     max_attempts: int
     limits: Limits
     source_failures: int = 3
+    named_channels: dict[str, SecretStr] = field(default_factory=dict)
     fetch_workers: int = 32
     fetch_budget_s: float = 240
     service: ServiceSettings = field(default_factory=ServiceSettings)
@@ -157,8 +161,16 @@ def load_config(path: str | Path | None = None, environ: dict[str, str] | None =
             raise located.error(f"duplicate source id {source.id!r} (first at item {seen[source.id]})",
                                 ("sources", index, "id"))
         seen[source.id] = index
+    listed = root.alerts.channels if isinstance(root.alerts.channels, list) else []
+    named = root.alerts.channels if isinstance(root.alerts.channels, dict) else {}
+    for name in named:
+        if not _CHANNEL_NAME.fullmatch(name):
+            raise located.error(f"channel name {name!r}: use letters, digits, '_', '-' or '.', "
+                                f"at most 40", ("alerts", "channels", name))
+    named_channels = {name: SecretStr(_expand(located, ("alerts", "channels", name), url,
+                                              environ)) for name, url in named.items()}
     channels = [SecretStr(_expand(located, ("alerts", "channels", i), url, environ))
-                for i, url in enumerate(root.alerts.channels)]
+                for i, url in enumerate(listed)]
     channels += [SecretStr(url.strip()) for url in
                  environ.get("NEWSMON_APPRISE_URLS", "").split(",") if url.strip()]
     rules = root.alerts.rules or [DEFAULT_RULE]
@@ -167,6 +179,7 @@ def load_config(path: str | Path | None = None, environ: dict[str, str] | None =
         sources=sources,
         rules=rules,
         channels=channels,
+        named_channels=named_channels,
         max_attempts=root.alerts.max_attempts,
         source_failures=root.alerts.source_failures,
         fetch_workers=root.fetch.workers,

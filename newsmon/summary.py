@@ -33,6 +33,10 @@ def format_summary(summary: CycleSummary) -> str:
         lines.append(f"  FAILED source {result.source_id}: {result.reason}")
     for result in partial:
         lines.append(f"  PARTIAL source {result.source_id}: {result.reason}")
+    for label, count in delivered.stranded:
+        lines.append(f"  OWED on a channel no longer configured: {count} alert(s) on {label}; "
+                     f"give channels names (alerts.channels: {{name: url}}) so owed alerts "
+                     f"follow a changed URL")
     for error in delivered.errors:
         lines.append(f"  FAILED alert: {error}")
     return "\n".join(lines)

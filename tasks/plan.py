@@ -33,5 +33,6 @@ def plan_cycle(config_path: str | None = None, db_path: str | None = None) -> Cy
     classifier = Classifier.load(config.catalog_files)
     rules = resolve_rules(config.rules, classifier, config.rule_lines, str(config.path))
     warehouse_path = Path(db_path) if db_path else default_path()
-    channels = build_channels(config.channels, key=label_key(warehouse_path))
+    channels = build_channels(config.channels, key=label_key(warehouse_path),
+                              named=config.named_channels)
     return CyclePlan(config, classifier, rules, channels, warehouse_path)

@@ -144,3 +144,24 @@ def test_feed_urls_take_their_keys_from_the_environment(tmp_path: Path) -> None:
 def test_missing_config_file_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="file not found"):
         load_config(tmp_path / "nope.yaml", environ={})
+
+
+def test_channels_by_name(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, """\
+sources:
+  - {id: seeds, kind: files, path: seeds/}
+alerts:
+  channels:
+    ops: json://127.0.0.1:9/${HOOK}
+    boss: mailto://u:p@h?to=boss@example.com
+"""), environ={"HOOK": "rotating-token"})
+    assert {n: u.get_secret_value() for n, u in config.named_channels.items()} == {
+        "ops": "json://127.0.0.1:9/rotating-token", "boss": "mailto://u:p@h?to=boss@example.com"}
+    assert config.channels == []
+    with pytest.raises(ConfigError, match=r"sources.yaml:4.*channel name 'my ops'"):
+        load_config(write(tmp_path, """\
+sources:
+  - {id: seeds, kind: files, path: seeds/}
+alerts:
+  channels: {"my ops": "json://127.0.0.1:9/x"}
+"""))

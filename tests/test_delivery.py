@@ -186,3 +186,61 @@ def test_channel_label_hides_the_secret() -> None:
 def test_invalid_apprise_url_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="not a valid apprise URL"):
         AppriseChannel(SecretStr("nosuchscheme://whatever"), KEY)
+
+
+def test_owed_alerts_follow_a_named_channel_to_its_new_url(tmp_path: Path, receiver,
+                                                           down_url: str) -> None:
+    """The token is rotated while alerts are owed: they go out once, on the new URL."""
+    db = tmp_path / "w.duckdb"
+    before = AppriseChannel(SecretStr(down_url), KEY, name="ops")
+    owe_alerts(db, [before.label], n=3)
+    assert deliver(db, [before]).failed == 1
+    after = AppriseChannel(SecretStr(receiver.url), KEY, name="ops")
+    moved = deliver(db, [after], NOW + timedelta(hours=1))
+    again = deliver(db, [after], NOW + timedelta(hours=2))
+    assert (moved.sent, moved.stranded, again.sent) == (3, [], 0)
+    assert len({b["title"] for b in receiver.bodies()}) == len(receiver.requests) == 3
+
+
+def test_alerts_owed_before_a_channel_was_named_move_to_the_name(tmp_path: Path,
+                                                                 receiver) -> None:
+    db = tmp_path / "w.duckdb"
+    owe_alerts(db, [AppriseChannel(SecretStr(receiver.url), KEY).label], n=2)
+    report = deliver(db, [AppriseChannel(SecretStr(receiver.url), KEY, name="team")])
+    assert (report.sent, report.stranded) == (2, [])
+    assert len(receiver.requests) == 2
+
+
+def test_alerts_owed_on_a_channel_no_longer_configured_are_reported(tmp_path: Path,
+                                                                     receiver) -> None:
+    db = tmp_path / "w.duckdb"
+    old = AppriseChannel(SecretStr("json://127.0.0.1:9/old-hook"), KEY)
+    owe_alerts(db, [old.label], n=2)
+    report = deliver(db, [AppriseChannel(SecretStr(receiver.url), KEY)])
+    assert (report.sent, report.stranded) == (0, [(old.label, 2)])
+
+
+def test_alerts_test_says_which_channel_failed_and_why(tmp_path: Path, receiver) -> None:
+    from click.testing import CliRunner
+
+    from newsmon.cli import main
+
+    config = tmp_path / "sources.yaml"
+    config.write_text(f"""\
+sources:
+  - {{id: seeds, kind: files, path: seeds/}}
+alerts:
+  channels:
+    team: {receiver.url}
+    gone: json://127.0.0.1:9/hook
+""", encoding="utf-8")
+    args = ["alerts", "test", "--sources", str(config), "--db", str(tmp_path / "w.duckdb")]
+    result = CliRunner().invoke(main, args, env={"NEWSMON_APPRISE_URLS": ""})
+    assert result.exit_code == 1, result.output
+    assert "✓ team: delivered" in result.output
+    assert "✗ gone: the channel is down or unreachable" in result.output
+    assert receiver.bodies()[0]["title"] == "newsmon：测试消息"
+    receiver.reject = "测试"
+    only = CliRunner().invoke(main, [*args[:2], "team", *args[2:]], env={"NEWSMON_APPRISE_URLS": ""})
+    assert only.exit_code == 1 and "rejected the message (4xx)" in only.output
+    assert "gone" not in only.output

@@ -384,6 +384,24 @@ class Warehouse:
                 f"AND starts_with(dedup_key, ?) RETURNING 1", [prefix]).fetchall())
         return total
 
+    def move_owed(self, old: str, new: str) -> int:
+        """Alerts still owed (or dead) on channel label `old` now belong to `new`, but for
+        those `new` already has. Returns how many moved."""
+        return len(self.con.execute("""
+            UPDATE alert_deliveries SET channel = ?
+            WHERE channel = ? AND status IN ('pending', 'retrying', 'dead')
+              AND NOT EXISTS (SELECT 1 FROM alert_deliveries o
+                              WHERE o.channel = ? AND o.dedup_key = alert_deliveries.dedup_key)
+            RETURNING 1""", [new, old, new]).fetchall())
+
+    def owed_elsewhere(self, channels: Sequence[str]) -> list[tuple[str, int]]:
+        """Channel labels, not among `channels`, with alerts still owed: (label, how many)."""
+        return self.con.execute("""
+            SELECT channel, count(*) FROM alert_deliveries
+            WHERE status IN ('pending', 'retrying')
+              AND channel NOT IN (SELECT unnest(?::VARCHAR[]))
+            GROUP BY channel ORDER BY channel""", [list(channels)]).fetchall()
+
     def deliveries(self, status: str | None, since: datetime) -> list[tuple]:
         """Alert deliveries created since `since` (of one status, or all), newest first:
         (id, status, channel, attempts, created_at, next_attempt_at, title, last_error)."""
