@@ -244,3 +244,27 @@ alerts:
     only = CliRunner().invoke(main, [*args[:2], "team", *args[2:]], env={"NEWSMON_APPRISE_URLS": ""})
     assert only.exit_code == 1 and "rejected the message (4xx)" in only.output
     assert "gone" not in only.output
+
+
+def test_a_hanging_channel_times_out_and_the_other_channels_alerts_go_out(
+        tmp_path: Path, receiver) -> None:
+    import time
+
+    from hostile import HostileServer
+
+    db = tmp_path / "w.duckdb"
+    with HostileServer() as hostile:
+        hanging = AppriseChannel(SecretStr(f"json://127.0.0.1:{hostile.port}/hang"), KEY,
+                                 name="hanging")
+        good = AppriseChannel(SecretStr(receiver.url), KEY, name="good")
+        owe_alerts(db, [hanging.label, good.label], n=2)
+        started = time.monotonic()
+        report = deliver(db, [hanging, good])
+        elapsed = time.monotonic() - started
+    assert (report.sent, report.failed, report.deferred) == (2, 1, 1)
+    assert elapsed < 15  # one read timeout for the hanging channel, not one per alert
+    assert len(receiver.requests) == 2
+    with Warehouse.open(db, read_only=True) as wh:
+        _, rows = wh.query("select status, failure_kind from alert_deliveries "
+                           "where channel = 'hanging' and attempts > 0")
+    assert rows == [("retrying", "down")]
