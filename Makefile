@@ -28,6 +28,7 @@ check: test
 bench: $(STAMP)
 	$(BIN)/python bench/classify.py
 	$(BIN)/python bench/fetch.py
+	$(BIN)/python bench/alerts.py
 	$(BIN)/python bench/service.py
 
 clean:

@@ -18,7 +18,10 @@ delivery: newsmon chooses at-least-once over losing an alert.
 from __future__ import annotations
 
 import random
+import threading
+from collections import defaultdict
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -64,7 +67,8 @@ def deliver_pending(warehouse: Warehouse, channels: Sequence[Channel], max_attem
                     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                     rng: random.Random | None = None) -> DeliveryReport:
     """Try every alert that is due once on its channel and record each outcome right after
-    the attempt, so a crash between two sends loses nothing and repeats nothing recorded."""
+    the attempt, so a crash between two sends loses nothing and repeats nothing recorded.
+    Channels are served side by side: one that hangs until its timeout delays only itself."""
     rng = rng or random.Random()
     by_label = {channel.label: channel for channel in channels}
     for channel in channels:  # queued before the channel had its name: now under the name
@@ -72,34 +76,51 @@ def deliver_pending(warehouse: Warehouse, channels: Sequence[Channel], max_attem
         if unnamed != channel.label:
             warehouse.move_owed(unnamed, channel.label)
     report = DeliveryReport(stranded=warehouse.owed_elsewhere(list(by_label)))
-    down: set[str] = set()
+    queues: dict[str, list[PendingAlert]] = defaultdict(list)
     for alert in warehouse.pending_alerts(list(by_label), clock()):
-        if alert.channel in down:
-            report.deferred += 1
-            continue
-        try:
-            by_label[alert.channel].send(Message(alert.title, alert.body))
-        except DeliveryError as exc:
-            now = clock()
-            failures = alert.attempts + 1
-            dead = failures >= (min(REJECTED_ATTEMPTS, max_attempts) if exc.rejected
-                                else max_attempts)
-            warehouse.record_failure(
-                alert.dedup_key, alert.channel, error=str(exc),
-                kind="rejected" if exc.rejected else "down",
-                retry_at=None if dead else now + retry_delay(failures, rng), now=now)
-            if not exc.rejected:
-                down.add(alert.channel)
-            report.failed += 1
-            report.dead += dead
-            report.errors.append(str(exc))
-            report.outcomes.append(DeliveryOutcome(alert, str(exc), dead))
-            continue
-        warehouse.record_sent(alert.dedup_key, alert.channel, clock())
-        report.sent += 1
-        report.outcomes.append(DeliveryOutcome(alert))
+        queues[alert.channel].append(alert)
+    lock = threading.Lock()  # one warehouse connection, one report: a write at a time
+    down: set[str] = set()
+
+    def serve_channel(channel: Channel, alerts: list[PendingAlert]) -> None:
+        for position, alert in enumerate(alerts):
+            try:
+                channel.send(Message(alert.title, alert.body))
+            except DeliveryError as exc:
+                with lock:
+                    _record_failure(warehouse, report, alert, exc, max_attempts, clock(), rng)
+                    if not exc.rejected:  # down: its other alerts wait with it
+                        down.add(channel.label)
+                        report.deferred += len(alerts) - position - 1
+                        return
+                continue
+            with lock:
+                warehouse.record_sent(alert.dedup_key, alert.channel, clock())
+                report.sent += 1
+                report.outcomes.append(DeliveryOutcome(alert))
+
+    if queues:
+        with ThreadPoolExecutor(max_workers=min(8, len(queues)),
+                                thread_name_prefix="deliver") as pool:
+            for future in [pool.submit(serve_channel, by_label[label], alerts)
+                           for label, alerts in queues.items()]:
+                future.result()
     _tell_of_dead(report, [c for c in channels if c.label not in down])
     return report
+
+
+def _record_failure(warehouse: Warehouse, report: DeliveryReport, alert: PendingAlert,
+                    exc: DeliveryError, max_attempts: int, now: datetime,
+                    rng: random.Random) -> None:
+    failures = alert.attempts + 1
+    dead = failures >= (min(REJECTED_ATTEMPTS, max_attempts) if exc.rejected else max_attempts)
+    warehouse.record_failure(alert.dedup_key, alert.channel, error=str(exc),
+                             kind="rejected" if exc.rejected else "down",
+                             retry_at=None if dead else now + retry_delay(failures, rng), now=now)
+    report.failed += 1
+    report.dead += dead
+    report.errors.append(str(exc))
+    report.outcomes.append(DeliveryOutcome(alert, str(exc), dead))
 
 
 def _tell_of_dead(report: DeliveryReport, working: Sequence[Channel]) -> None:
