@@ -21,7 +21,8 @@ if TYPE_CHECKING:  # the config loads rules without the classifier's matcher and
 class AlertRule(BaseModel):
     """Alert when an article mentions one of `companies` (ids, names or aliases), at least as
     prominently as `min_salience`; when `topics` is set, only if it carries one of them; when
-    `events` is set, only if it reports one of those events about that company."""
+    `events` is set, only if it reports one of those events about that company. `companies`
+    may name a group (`group:NAME`, from `alerts.groups`), expanded when the config loads."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
@@ -30,6 +31,8 @@ class AlertRule(BaseModel):
     events: tuple[str, ...] = ()  # funding, ipo, launch, partnership, policy, executive_change
     # Skip articles that name the company less prominently than this.
     min_salience: Literal["passing", "frequent", "lead", "title"] = "passing"
+    # Named channels (alerts.channels: {name: url}) this rule's alerts go to; empty: all.
+    channels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -39,18 +42,21 @@ class ResolvedRule:
     topics: frozenset[str] = frozenset()
     min_salience: str = "passing"
     events: frozenset[str] = frozenset()
+    channels: frozenset[str] = frozenset()
 
 
 def resolve_rules(rules: Sequence[AlertRule], classifier: Classifier,
-                  where: dict[str, int | None] | None = None, path: str | None = None
-                  ) -> list[ResolvedRule]:
-    """Turn company names/aliases/ids in rules into catalog ids. Unknown companies, topics
-    and event types are errors naming the rule's line: a typo must not silence a rule."""
-    return [_resolve(rule, classifier, (where or {}).get(rule.name), path) for rule in rules]
+                  where: dict[str, int | None] | None = None, path: str | None = None,
+                  channel_names: Sequence[str] = ()) -> list[ResolvedRule]:
+    """Turn company names/aliases/ids in rules into catalog ids. Unknown companies, topics,
+    event types and channels (not among `channel_names`) are errors naming the rule's line:
+    a typo must not silence a rule."""
+    return [_resolve(rule, classifier, (where or {}).get(rule.name), path, channel_names)
+            for rule in rules]
 
 
 def _resolve(rule: AlertRule, classifier: Classifier, line: int | None,
-             path: str | None) -> ResolvedRule:
+             path: str | None, channel_names: Sequence[str]) -> ResolvedRule:
     def error(message: str, key: str) -> ConfigError:
         return ConfigError(f"rule {rule.name!r}: {message}", path=path, line=line,
                            key=f"alerts.rules.{key}")
@@ -68,8 +74,11 @@ def _resolve(rule: AlertRule, classifier: Classifier, line: int | None,
     if unknown := sorted(set(rule.events) - set(EVENT_TYPES)):
         raise error(f"unknown event type {unknown[0]!r} (known: {', '.join(EVENT_TYPES)})",
                     "events")
+    if unknown := sorted(set(rule.channels) - set(channel_names)):
+        named = ", ".join(channel_names) or "none: give alerts.channels as {name: url}"
+        raise error(f"unknown channel {unknown[0]!r} (named channels: {named})", "channels")
     return ResolvedRule(rule.name, frozenset(ids), frozenset(rule.topics), rule.min_salience,
-                        frozenset(rule.events))
+                        frozenset(rule.events), frozenset(rule.channels))
 
 
 def dedup_key(rule: str, company_id: str, story_id: str) -> str:
@@ -105,7 +114,7 @@ def alert_intents(articles: Sequence[Article], rules: Sequence[ResolvedRule],
                 intents.append(AlertIntent(
                     dedup_key(rule.name, mention.company_id, story_id), "article",
                     rule.name, message.title, message.body, mention.company_id, mention.company,
-                    article.article_id, article.source_id))
+                    article.article_id, article.source_id, rule.channels))
     return intents
 
 

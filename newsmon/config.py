@@ -32,6 +32,8 @@ _CRON = re.compile(r"^\s*([0-9A-Za-z*/,?-]+\s+){4}[0-9A-Za-z*/,?-]+\s*$")
 class _AlertsSection(BaseModel):
     model_config = ConfigDict(extra="forbid")
     rules: list[AlertRule] = []
+    # company lists rules name as `group:NAME`, so forty companies are written once
+    groups: dict[str, list[str]] = {}
     # apprise URLs, or by name ({ops: ..., boss: ...}): owed alerts follow a name when its URL
     # (a rotated token) changes
     channels: list[str] | dict[str, str] = []
@@ -173,7 +175,8 @@ def load_config(path: str | Path | None = None, environ: dict[str, str] | None =
                 for i, url in enumerate(listed)]
     channels += [SecretStr(url.strip()) for url in
                  environ.get("NEWSMON_APPRISE_URLS", "").split(",") if url.strip()]
-    rules = root.alerts.rules or [DEFAULT_RULE]
+    rules = [_with_groups(located, i, rule, root.alerts.groups)
+             for i, rule in enumerate(root.alerts.rules)] or [DEFAULT_RULE]
     return Config(
         path=located.path,
         sources=sources,
@@ -219,6 +222,23 @@ def _first_error(located: LocatedYaml, exc: ValidationError, prefix: tuple) -> C
     elif error["type"] == "missing":
         message = f"missing required key {loc[-1]!r}"
     return located.error(message, loc)
+
+
+def _with_groups(located: LocatedYaml, index: int, rule: AlertRule,
+                 groups: dict[str, list[str]]) -> AlertRule:
+    """The rule with each `group:NAME` in its companies replaced by the group's companies."""
+    companies: list[str] = []
+    for name in rule.companies:
+        if not name.startswith("group:"):
+            companies.append(name)
+            continue
+        group = name.removeprefix("group:")
+        if group not in groups:
+            known = ", ".join(groups) or "none defined under alerts.groups"
+            raise located.error(f"rule {rule.name!r}: unknown group {group!r} (groups: {known})",
+                                ("alerts", "rules", index, "companies"))
+        companies += groups[group]
+    return rule.model_copy(update={"companies": tuple(dict.fromkeys(companies))})
 
 
 def _expand(located: LocatedYaml, loc: tuple, value: str, environ: dict[str, str]) -> str:

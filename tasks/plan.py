@@ -31,7 +31,8 @@ def plan_cycle(config_path: str | None = None, db_path: str | None = None) -> Cy
     the file and line, before anything is fetched; callers run it first to fail fast."""
     config = load_config(config_path)
     classifier = Classifier.load(config.catalog_files)
-    rules = resolve_rules(config.rules, classifier, config.rule_lines, str(config.path))
+    rules = resolve_rules(config.rules, classifier, config.rule_lines, str(config.path),
+                          list(config.named_channels))
     warehouse_path = Path(db_path) if db_path else default_path()
     channels = build_channels(config.channels, key=label_key(warehouse_path),
                               named=config.named_channels)

@@ -179,6 +179,7 @@ class AlertIntent:
     company: str | None = None
     article_id: str | None = None
     source_id: str | None = None
+    channels: frozenset[str] = frozenset()  # the rule's channels by name; empty: every channel
 
 
 @dataclass(frozen=True)

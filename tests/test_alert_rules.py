@@ -38,11 +38,13 @@ def test_event_rules_alert_only_on_those_events() -> None:
     (AlertRule(name="r", companies=("不存在的公司",)), "companies", "unknown company"),
     (AlertRule(name="r", companies=("MiniMax",), topics=("fundng",)), "topics", "'fundng'"),
     (AlertRule(name="r", companies=("MiniMax",), events=("merger",)), "events", "'merger'"),
+    (AlertRule(name="r", companies=("MiniMax",), channels=("opps",)), "channels",
+     "unknown channel 'opps' .named channels: ops, boss"),
 ])
 def test_unknown_names_in_rules_are_config_errors(rule: AlertRule, key: str,
                                                   fragment: str) -> None:
     with pytest.raises(ConfigError, match=fragment) as raised:
-        resolve_rules([rule], CLASSIFIER, {"r": 12}, "sources.yaml")
+        resolve_rules([rule], CLASSIFIER, {"r": 12}, "sources.yaml", ["ops", "boss"])
     assert (raised.value.path, raised.value.line, raised.value.key) == (
         "sources.yaml", 12, f"alerts.rules.{key}")
 
@@ -50,3 +52,19 @@ def test_unknown_names_in_rules_are_config_errors(rule: AlertRule, key: str,
 def test_alert_says_what_happened() -> None:
     body = render_article_alert(FUNDING, FUNDING.labels.mentions[0], "money").body
     assert "事件：融资（A轮，5亿元，投资方：红杉中国）" in body.splitlines()
+
+
+def test_a_rule_with_channels_queues_only_to_them(tmp_path) -> None:
+    from tasks.records import FetchRun
+    from warehouse import Warehouse
+
+    ops = AlertRule(name="ops-only", companies=("无问芯穹",), channels=("ops",))
+    everyone = AlertRule(name="everyone", companies=("无问芯穹",))
+    owed = alert_intents([LAUNCH], resolve_rules([ops, everyone], CLASSIFIER,
+                                                 channel_names=["ops", "boss"]))
+    now = datetime.now(UTC)
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        wh.store_cycle("c1", [FetchRun("news", "files", now, "ok", 1, 1, None, 0.0)], [LAUNCH],
+                       owed, ["ops", "boss"], now)
+        _, rows = wh.query("select rule, channel from alert_deliveries order by all")
+    assert rows == [("everyone", "boss"), ("everyone", "ops"), ("ops-only", "ops")]

@@ -165,3 +165,24 @@ sources:
 alerts:
   channels: {"my ops": "json://127.0.0.1:9/x"}
 """))
+
+
+def test_rules_name_company_groups(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, """\
+sources:
+  - {id: seeds, kind: files, path: seeds/}
+alerts:
+  groups:
+    tracked: [无问芯穹, MiniMax]
+  rules:
+    - {name: mine, companies: [group:tracked, 智谱, MiniMax]}
+"""))
+    assert config.rules[0].companies == ("无问芯穹", "MiniMax", "智谱")
+    with pytest.raises(ConfigError, match=r"sources.yaml:5.*unknown group 'trackd'"):
+        load_config(write(tmp_path, """\
+sources:
+  - {id: seeds, kind: files, path: seeds/}
+alerts:
+  rules:
+    - {name: mine, companies: [group:trackd]}
+"""))

@@ -232,7 +232,8 @@ class Warehouse:
              "company_id": a.company_id, "company": a.company, "article_id": a.article_id,
              "source_id": a.source_id, "title": a.title, "body": a.body, "status": "pending",
              "attempts": 0, "created_at": now}
-            for a in alerts for channel in channels], on_conflict="DO NOTHING")
+            for a in alerts for channel in channels
+            if not a.channels or channel in a.channels], on_conflict="DO NOTHING")
 
     def _insert(self, table: str, rows: list[dict[str, Any]], on_conflict: str = "") -> int:
         """Bulk insert through Arrow; returns how many rows went in."""
