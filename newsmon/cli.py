@@ -401,6 +401,42 @@ def alerts_test(channel: str | None, sources: str | None, db: str | None) -> Non
         sys.exit(1)
 
 
+@alerts.command("explain")
+@click.argument("alert_id", metavar="ID")
+@click.option("--db", type=click.Path(dir_okay=False), help="Warehouse file (default: $NEWSMON_DB).")
+def alerts_explain(alert_id: str, db: str | None) -> None:
+    """Why alert ID (from `alerts list`) fired: rule, company, the alias and the sentence it
+    was found in, how prominent it was, the events and topics, and each channel's delivery."""
+    from warehouse import Warehouse
+
+    try:
+        with Warehouse.open(db, read_only=True, wait=10) as warehouse:
+            why = warehouse.explain(alert_id)
+    except NewsmonError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"alert {why['id'][:12]}: {why['title']}")
+    click.echo(f"  rule:      {why['rule']}")
+    if why["kind"] != "article":
+        click.echo(f"  source:    {why['source_id']} (a source-health alert)\n  {why['body']}")
+    elif why.get("article"):
+        title, source, url, published, fetched = why["article"]
+        click.echo(f"  company:   {why['company']} ({why['company_id']})")
+        if why["mention"]:
+            alias, sentence, salience, _ = why["mention"]
+            click.echo(f"  matched:   「{alias}」, salience {salience} (title > lead > frequent > "
+                       f"passing)")
+            click.echo(f"  sentence:  {sentence.replace(alias, f'【{alias}】', 1)}")
+        for event, details, evidence in why["events"]:
+            click.echo(f"  event:     {event} {details} — {evidence}")
+        click.echo(f"  topics:    {', '.join(why['topics']) or 'none'}")
+        when = published or fetched
+        click.echo(f"  article:   {title} — {source}, {when:%Y-%m-%d %H:%M}\n             {url}")
+    for channel, status, attempts, queued, sent, error in why["deliveries"]:
+        click.echo(f"  → {channel}: {status}, {attempts} tries, queued {queued:%Y-%m-%d %H:%M}"
+                   + (f", sent {sent:%Y-%m-%d %H:%M}" if sent else "")
+                   + (f"; last error: {error}" if error and status != "sent" else ""))
+
+
 @alerts.command("retry")
 @click.argument("ids", nargs=-1, metavar="[ID]...")
 @click.option("--dead", "every_dead", is_flag=True, help="Every dead alert.")

@@ -91,3 +91,21 @@ def test_alerts_list_and_retry(filled_warehouse: Path, tmp_path: Path) -> None:
     assert pending.output.count(" pending ") == owed
     assert invoke("alerts", "retry", "--db", str(db)).exit_code == 2  # neither ids nor --dead
     assert "m, h or d" in invoke("alerts", "list", "--since", "soon", "--db", str(db)).output
+
+
+def test_alerts_explain_says_why_an_alert_fired(filled_warehouse: Path) -> None:
+    import duckdb
+
+    with duckdb.connect(str(filled_warehouse), read_only=True) as con:
+        key, company = con.execute("select dedup_key, company from alert_deliveries "
+                                   "where kind = 'article' order by dedup_key limit 1").fetchone()
+    result = invoke("alerts", "explain", key[:10], "--db", str(filled_warehouse))
+    assert result.exit_code == 0, result.output
+    assert "rule:      tracked" in result.output
+    assert f"company:   {company}" in result.output
+    assert "matched:   「" in result.output and "salience" in result.output
+    assert "sentence:" in result.output and "【" in result.output
+    assert "→ terminal: sent, 1 tries" in result.output
+    assert "too short" in invoke("alerts", "explain", "abc", "--db", str(filled_warehouse)).output
+    assert "no alert" in invoke("alerts", "explain", "zzzzzzzz", "--db",
+                                str(filled_warehouse)).output

@@ -403,6 +403,44 @@ class Warehouse:
               AND channel NOT IN (SELECT unnest(?::VARCHAR[]))
             GROUP BY channel ORDER BY channel""", [list(channels)]).fetchall()
 
+    def explain(self, prefix: str) -> dict[str, Any]:
+        """Why an alert (its id or a prefix of 6+ characters) fired: the alert and its rule,
+        each channel's delivery, and for an article alert the article, the company's first
+        mention (alias, sentence, salience), its events and the article's topics."""
+        if len(prefix) < 6:
+            raise WarehouseError(f"alert id {prefix!r} is too short: give 6 characters or more")
+        rows = self.con.execute("""
+            SELECT dedup_key, kind, rule, company_id, company, article_id, source_id, title,
+                   body, channel, status, attempts, created_at, sent_at, last_error
+            FROM alert_deliveries WHERE starts_with(dedup_key, ?) ORDER BY channel""",
+                                [prefix]).fetchall()
+        if len({row[0] for row in rows}) > 1:
+            raise WarehouseError(f"alert id {prefix!r} matches {len({r[0] for r in rows})} "
+                                 f"alerts: give more of it")
+        if not rows:
+            raise WarehouseError(f"no alert {prefix!r}; see `newsmon alerts list`")
+        key, kind, rule, company_id, company, article_id, source_id, title, body = rows[0][:9]
+        found: dict[str, Any] = {
+            "id": key, "kind": kind, "rule": rule, "company_id": company_id,
+            "company": company, "source_id": source_id, "title": title, "body": body,
+            "deliveries": [row[9:] for row in rows]}
+        if article_id:
+            found["article"] = self.con.execute("""
+                SELECT title, source_id, url, published_at, fetched_at FROM articles
+                WHERE article_id = ?""", [article_id]).fetchone()
+            found["mention"] = self.con.execute("""
+                SELECT alias, sentence, salience, "start" FROM entity_mentions
+                WHERE article_id = ? AND company_id = ? ORDER BY "start" LIMIT 1""",
+                                                [article_id, company_id]).fetchone()
+            found["events"] = self.con.execute("""
+                SELECT type, details, evidence FROM article_events
+                WHERE article_id = ? AND company_id = ? ORDER BY type""",
+                                               [article_id, company_id]).fetchall()
+            found["topics"] = [t for (t,) in self.con.execute(
+                "SELECT topic FROM article_topics WHERE article_id = ? ORDER BY topic",
+                [article_id]).fetchall()]
+        return found
+
     def deliveries(self, status: str | None, since: datetime) -> list[tuple]:
         """Alert deliveries created since `since` (of one status, or all), newest first:
         (id, status, channel, attempts, created_at, next_attempt_at, title, last_error)."""
