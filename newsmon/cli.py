@@ -338,7 +338,7 @@ def alerts() -> None:
 
 
 @alerts.command("list")
-@click.option("--status", type=click.Choice(["pending", "retrying", "sent", "dead"]),
+@click.option("--status", type=click.Choice(["pending", "retrying", "sent", "dead", "muted"]),
               help="Only deliveries in this state.")
 @click.option("--since", default="1d", show_default=True, metavar="AGE",
               help="How far back: 30m, 12h, 7d.")
@@ -437,6 +437,37 @@ def alerts_explain(alert_id: str, db: str | None) -> None:
                    + (f"; last error: {error}" if error and status != "sent" else ""))
 
 
+@alerts.command("mute")
+@click.argument("rule")
+@click.option("--for", "duration", metavar="AGE", help="How long: 30m, 2h, 1d.")
+@click.option("--off", is_flag=True, help="Unmute now.")
+@click.option("--sources", "sources", type=click.Path(dir_okay=False),
+              help="Config file (default: $NEWSMON_SOURCES, else sources.yaml).")
+@click.option("--db", type=click.Path(dir_okay=False), help="Warehouse file (default: $NEWSMON_DB).")
+def alerts_mute(rule: str, duration: str | None, off: bool, sources: str | None,
+                db: str | None) -> None:
+    """Mute RULE for a while: what it matches meanwhile is recorded as `muted` (see
+    `alerts list --status muted`), never sent. Source-health alerts cannot be muted."""
+    from datetime import UTC, datetime
+
+    from newsmon.config import load_config
+    from warehouse import Warehouse
+
+    if off == bool(duration):
+        raise click.UsageError("give --for AGE (e.g. --for 2h), or --off")
+    try:
+        names = [r.name for r in load_config(sources).rules]
+        if rule not in names:
+            raise click.ClickException(f"no rule {rule!r}; the config has: {', '.join(names)}")
+        until = None if off else datetime.now(UTC) + _age(duration or "")
+        with Warehouse.open(db, wait=30) as warehouse:
+            warehouse.mute(rule, until)
+    except NewsmonError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"rule {rule!r} unmuted" if until is None
+               else f"rule {rule!r} muted until {until.astimezone():%Y-%m-%d %H:%M %Z}")
+
+
 @alerts.command("retry")
 @click.argument("ids", nargs=-1, metavar="[ID]...")
 @click.option("--dead", "every_dead", is_flag=True, help="Every dead alert.")
@@ -463,8 +494,7 @@ def _age(text: str) -> timedelta:
     """30m, 12h, 7d as a timedelta; a clear error otherwise."""
     number, unit = text[:-1], text[-1:].lower()
     if not number.isdigit() or unit not in _AGE:
-        raise click.BadParameter(f"{text!r}: give a number and m, h or d, e.g. 12h or 7d",
-                                 param_hint="--since")
+        raise click.BadParameter(f"{text!r}: give a number and m, h or d, e.g. 12h or 7d")
     return timedelta(seconds=int(number) * _AGE[unit])
 
 

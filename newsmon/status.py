@@ -28,6 +28,8 @@ def read_status(config_path: str | None, db_path: str | None) -> Iterator[str]:
                 select count(*) filter (status = 'pending'), count(*) filter (status = 'retrying'),
                        count(*) filter (status = 'dead')
                 from alert_deliveries""")
+            _, mutes = warehouse.query("select rule, until from rule_mutes where until > now() "
+                                       "order by rule")
     except WarehouseError as exc:
         yield f"warehouse: {exc}"
         return
@@ -40,6 +42,8 @@ def read_status(config_path: str | None, db_path: str | None) -> Iterator[str]:
     pending, retrying, dead = owed[0]
     yield (f"alerts owed: {pending} pending, {retrying} retrying after a failure"
            + (f"; {dead} DEAD (newsmon alerts list --status dead)" if dead else ""))
+    for rule, until in mutes:
+        yield f"rule {rule} muted until {until:%Y-%m-%d %H:%M %Z}"
     failing = [row for row in health_table(config, db) if row.status == "failing"]
     yield (f"sources failing: {', '.join(f'{r.source_id} ({r.failures}x: {r.last_error})' for r in failing)}"
            if failing else "sources failing: none")

@@ -109,3 +109,18 @@ def test_alerts_explain_says_why_an_alert_fired(filled_warehouse: Path) -> None:
     assert "too short" in invoke("alerts", "explain", "abc", "--db", str(filled_warehouse)).output
     assert "no alert" in invoke("alerts", "explain", "zzzzzzzz", "--db",
                                 str(filled_warehouse)).output
+
+
+def test_alerts_mute_checks_the_rule_and_the_duration(filled_warehouse: Path,
+                                                      tmp_path: Path) -> None:
+    import shutil
+
+    db = tmp_path / "w.duckdb"
+    shutil.copy(filled_warehouse, db)
+    config = filled_warehouse.parent / "sources.yaml"
+    base = ["--sources", str(config), "--db", str(db)]
+    muted = invoke("alerts", "mute", "tracked", "--for", "2h", *base)
+    assert muted.exit_code == 0 and "muted until" in muted.output, muted.output
+    assert "no rule 'trackd'" in invoke("alerts", "mute", "trackd", "--for", "2h", *base).output
+    assert invoke("alerts", "mute", "tracked", *base).exit_code == 2  # neither --for nor --off
+    assert "unmuted" in invoke("alerts", "mute", "tracked", "--off", *base).output

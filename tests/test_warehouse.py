@@ -167,7 +167,7 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
     with Warehouse.open(db) as wh:
         assert wh.migrate() == []
     with Warehouse.open(db) as wh:
-        assert wh.query("select version from schema_migrations")[1] == [(1,), (2,), (3,)]
+        assert wh.query("select version from schema_migrations")[1] == [(1,), (2,), (3,), (4,)]
 
 
 def test_failed_alerts_of_an_older_warehouse_become_retrying(tmp_path: Path) -> None:
@@ -315,3 +315,18 @@ def test_importing_storage_leaves_heavy_libraries_out(module: str, left_out: tup
     found = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True,
                            timeout=60, check=True)
     assert found.stdout.strip() == "[]", found.stdout
+
+
+def test_a_muted_rule_records_its_alerts_without_owing_them(tmp_path: Path) -> None:
+    a, b = article(1), article(2)
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        wh.mute("tracked", NOW + timedelta(hours=2))
+        assert wh.mutes(NOW) == [("tracked", NOW + timedelta(hours=2))]
+        wh.store_cycle("c1", [run()], [a], [intent("k1", a)], ["ch"], NOW)
+        assert wh.pending_alerts(["ch"], NOW) == []
+        assert [row[:2] for row in wh.deliveries("muted", NOW)] == [("k1", "muted")]
+        wh.store_cycle("c2", [run()], [b], [intent("k2", b)], ["ch"], NOW + timedelta(hours=3))
+        assert [p.dedup_key for p in wh.pending_alerts(["ch"], NOW)] == ["k2"]  # over
+        wh.mute("tracked", NOW + timedelta(days=1))
+        wh.mute("tracked", None)
+        assert wh.mutes(NOW) == []

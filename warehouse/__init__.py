@@ -227,11 +227,14 @@ class Warehouse:
 
     def _queue_alerts(self, alerts: Sequence[AlertIntent], channels: Sequence[str],
                       now: datetime) -> int:
+        muted = {rule for (rule,) in self.con.execute(
+            "SELECT rule FROM rule_mutes WHERE until > ?", [now]).fetchall()}
         return self._insert("alert_deliveries", [
             {"dedup_key": a.dedup_key, "channel": channel, "kind": a.kind, "rule": a.rule,
              "company_id": a.company_id, "company": a.company, "article_id": a.article_id,
-             "source_id": a.source_id, "title": a.title, "body": a.body, "status": "pending",
-             "attempts": 0, "created_at": now}
+             "source_id": a.source_id, "title": a.title, "body": a.body,
+             "status": "muted" if a.rule in muted else "pending", "attempts": 0,
+             "created_at": now}
             for a in alerts for channel in channels
             if not a.channels or channel in a.channels], on_conflict="DO NOTHING")
 
@@ -440,6 +443,17 @@ class Warehouse:
                 "SELECT topic FROM article_topics WHERE article_id = ? ORDER BY topic",
                 [article_id]).fetchall()]
         return found
+
+    def mute(self, rule: str, until: datetime | None) -> None:
+        """Mute `rule` until `until` (None: unmute)."""
+        self.con.execute("DELETE FROM rule_mutes WHERE rule = ?", [rule])
+        if until is not None:
+            self.con.execute("INSERT INTO rule_mutes VALUES (?, ?)", [rule, until])
+
+    def mutes(self, now: datetime) -> list[tuple[str, datetime]]:
+        """Rules muted at `now`, with when they speak again."""
+        return self.con.execute("SELECT rule, until FROM rule_mutes WHERE until > ? "
+                                "ORDER BY rule", [now]).fetchall()
 
     def deliveries(self, status: str | None, since: datetime) -> list[tuple]:
         """Alert deliveries created since `since` (of one status, or all), newest first:
