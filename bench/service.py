@@ -436,7 +436,7 @@ def stop(serve: Serve) -> int:
 
 def line(name: str, value: str, target: str, ok: bool | None) -> bool:
     verdict = "" if ok is None else ("ok" if ok else "OVER TARGET")
-    print(f"  {name:<46} {value:>22}   target {target:<14} {verdict}")
+    print(f"  {name:<56} {value:>10}   target {target:<16} {verdict}")
     return ok is not False
 
 
@@ -493,7 +493,7 @@ def main() -> int:
     med = statistics.median
     polled_sources = 1
     print()
-    print("  figure                                                  median   target")
+    print(f"  {'figure':<56} {'median':>10}   target")
     ok = all([
         line("newsmon run, nothing new: wall", f"{med(run_walls):.2f} s", "(baseline)", None),
         line("newsmon run, nothing new: CPU", f"{med(run_cpus):.2f} s", "(baseline)", None),
