@@ -268,3 +268,53 @@ def test_a_hanging_channel_times_out_and_the_other_channels_alerts_go_out(
         _, rows = wh.query("select status, failure_kind from alert_deliveries "
                            "where channel = 'hanging' and attempts > 0")
     assert rows == [("retrying", "down")]
+
+
+def test_a_send_cut_off_by_a_crash_is_sent_again(tmp_path: Path) -> None:
+    """The one window at-least-once cannot close: the channel got the alert, the process died
+    before recording it. The next delivery sends it again; nothing is lost."""
+    import signal
+    import subprocess
+    import sys
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    got, release = threading.Event(), threading.Event()
+    bodies: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            bodies.append(self.rfile.read(int(self.headers["Content-Length"])).decode())
+            got.set()
+            release.wait(30)  # answer only once the sender is dead
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"json://127.0.0.1:{server.server_address[1]}/hook"
+    db = tmp_path / "w.duckdb"
+    owe_alerts(db, [AppriseChannel(SecretStr(url), KEY).label])
+    sender = subprocess.Popen([sys.executable, "-c", f"""
+from pydantic import SecretStr
+from alerts.channels import AppriseChannel
+from alerts.deliver import deliver_pending
+from warehouse import Warehouse
+with Warehouse.open({str(db)!r}) as wh:
+    deliver_pending(wh, [AppriseChannel(SecretStr({url!r}), {KEY!r})], max_attempts=5)
+"""])
+    try:
+        assert got.wait(30), "the send never arrived"
+        sender.send_signal(signal.SIGKILL)
+        sender.wait(10)
+    finally:
+        release.set()
+    assert statuses(db) == [("pending", 0)]  # the send is not on record
+    again = deliver(db, [AppriseChannel(SecretStr(url), KEY)])
+    server.shutdown()
+    assert again.sent == 1 and len(bodies) == 2  # sent twice: at least once, never lost
+    assert statuses(db) == [("sent", 1)]
