@@ -33,6 +33,8 @@ for _name in ("apprise", "urllib3"):
 
 class Channel(Protocol):
     label: str
+    format: str  # what it renders: text, markdown or html (alerts.render.FORMATS)
+    max_per_hour: int | None  # messages an hour before the rest are folded into one
 
     def send(self, message: Message) -> None:
         """Deliver or raise DeliveryError."""
@@ -42,6 +44,8 @@ class Channel(Protocol):
 class TerminalChannel:
     out: TextIO = field(default_factory=lambda: sys.stdout)
     label: str = TERMINAL
+    format: str = "text"
+    max_per_hour: int | None = None
 
     def send(self, message: Message) -> None:
         self.out.write(f"\n🔔 {message.title}\n{message.body}\n")
@@ -64,7 +68,8 @@ class AppriseChannel:
     """An apprise URL. Its label, which the outbox keeps, is `name` when it has one (so owed
     alerts follow the name to a new URL), else the masked URL with a keyed hash of it."""
 
-    def __init__(self, url: SecretStr, key: bytes, name: str | None = None) -> None:
+    def __init__(self, url: SecretStr, key: bytes, name: str | None = None,
+                 max_per_hour: int | None = None) -> None:
         secret = url.get_secret_value()
         plugin = apprise.Apprise.instantiate(secret)
         if plugin is None:
@@ -78,12 +83,17 @@ class AppriseChannel:
         self.url_label = f"{shown}#{digest}"  # the label it would have without a name
         self.label = name or self.url_label
         self._hidden = _hidden_parts(secret, self.label)
+        # markdown for chat services that render it, HTML for email: what apprise says the
+        # service takes (a URL's ?format= overrides it), plain text otherwise
+        self.format = plugin.notify_format.value
+        self.max_per_hour = max_per_hour
 
     def send(self, message: Message) -> None:
         notifier = apprise.Apprise()
         notifier.add(self._url.get_secret_value())
         with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as log:
-            ok = notifier.notify(title=message.title, body=message.body)
+            ok = notifier.notify(title=message.title, body=message.body,
+                                 body_format=apprise.NotifyFormat(message.format))
         if not ok:
             reason = " ".join(line.strip() for line in log.getvalue().splitlines() if line.strip())
             reason = self.scrub(reason)
@@ -112,9 +122,11 @@ def _hidden_parts(url: str, label: str) -> re.Pattern[str] | None:
 
 
 def build_channels(urls: list[SecretStr], out: TextIO | None = None, key: bytes = b"",
-                   named: dict[str, SecretStr] | None = None) -> list[Channel]:
+                   named: dict[str, SecretStr] | None = None, max_per_hour: int = 0,
+                   caps: dict[str, int] | None = None) -> list[Channel]:
     """Channels for the configured URLs, unnamed and `named`; the terminal alone when there
-    are none.
+    are none. Each may be sent `max_per_hour` messages an hour (0: no cap), a named one its
+    own cap from `caps`.
 
     `key` is the warehouse's label key (`warehouse.label_key.label_key`): it keys the hash in each
     channel's label, so labels stay the same across runs on one warehouse and a guessed token
@@ -122,6 +134,7 @@ def build_channels(urls: list[SecretStr], out: TextIO | None = None, key: bytes 
     """
     if not urls and not named:
         return [TerminalChannel(out or sys.stdout)]
-    channels: list[Channel] = [AppriseChannel(url, key, name)
+    caps = caps or {}
+    channels: list[Channel] = [AppriseChannel(url, key, name, caps.get(name, max_per_hour) or None)
                                for name, url in (named or {}).items()]
-    return channels + [AppriseChannel(url, key) for url in urls]
+    return channels + [AppriseChannel(url, key, max_per_hour=max_per_hour or None) for url in urls]

@@ -104,7 +104,8 @@ def samples(root: Path, hook: Hook, channels: list[str], first: int, count: int)
     from flows.ingest import ingest
 
     config = root / "sources.yaml"
-    config.write_text("sources:\n  - {id: desk, kind: files, path: desk/}\nalerts:\n  channels:\n"
+    config.write_text("sources:\n  - {id: desk, kind: files, path: desk/}\nalerts:\n"
+                      "  max_per_hour: 0\n  channels:\n"  # every sample's alert on its own
                       + "".join(f"    - {url}\n" for url in channels), encoding="utf-8")
     latencies = []
     for n in range(first, first + count):

@@ -302,6 +302,7 @@ sources:
   - {{id: feed, kind: rss, url: "{feed_url}"}}
 {push}alerts:
   channels: ["{hook_url}"]
+  max_per_hour: 0  # every sample's alert on its own, however many an hour
 service:
   ingest_cron: "0 3 1 1 *"
   deliver_every: 3600

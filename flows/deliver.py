@@ -23,6 +23,6 @@ def deliver_alerts(config_path: str | None = None, db_path: str | None = None) -
     except ConfigError as exc:
         return config_failed(exc)
     with warehouse_turn():
-        report = deliver(plan.warehouse_path, plan.channels, plan.config.max_attempts)
+        report = deliver(plan.warehouse_path, plan.channels, plan.policy)
     announce(delivery_events(report.outcomes))
     return report

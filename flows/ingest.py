@@ -80,7 +80,7 @@ def ingest(config_path: str | None = None, db_path: str | None = None,
         articles = split_and_classify(results, plan.classifier)
         stored = store(plan.warehouse_path,
                        cycle_write(plan, cycle_id, results, articles, state.streaks), plan.rules)
-        delivered = (deliver(plan.warehouse_path, plan.channels, config.max_attempts)
+        delivered = (deliver(plan.warehouse_path, plan.channels, plan.policy)
                      if deliver_alerts else DeliveryReport())
     announce(cycle_events(cycle_id, results, state.streaks, articles, stored))
 

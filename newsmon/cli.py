@@ -437,6 +437,58 @@ def alerts_explain(alert_id: str, db: str | None) -> None:
                    + (f"; last error: {error}" if error and status != "sent" else ""))
 
 
+@alerts.command("backtest")
+@click.argument("rule")
+@click.option("--since", default="30d", show_default=True, metavar="AGE",
+              help="How much stored history to replay: 7d, 30d.")
+@click.option("--sources", "sources", type=click.Path(dir_okay=False),
+              help="Config file (default: $NEWSMON_SOURCES, else sources.yaml).")
+@click.option("--db", type=click.Path(dir_okay=False), help="Warehouse file (default: $NEWSMON_DB).")
+def alerts_backtest(rule: str, since: str, sources: str | None, db: str | None) -> None:
+    """What RULE, as the config has it now, would have sent on the stored articles: alerts
+    and messages per day, the companies, the last alerts. Nothing is sent or stored, so a
+    rule can be tuned before it is switched on."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from alerts.backtest import backtest
+    from newsmon.tables import format_table
+    from tasks.plan import plan_cycle
+    from warehouse import Warehouse
+
+    try:
+        plan = plan_cycle(sources, db)
+        chosen = next((r for r in plan.rules if r.name == rule), None)
+        if chosen is None:
+            raise click.ClickException(f"no rule {rule!r}; the config has: "
+                                       + ", ".join(r.name for r in plan.rules))
+        start = datetime.now(UTC) - _age(since)
+        with Warehouse.open(plan.warehouse_path, read_only=True, wait=10) as warehouse:
+            articles, stories = warehouse.stored_articles(start)
+    except NewsmonError as exc:
+        raise click.ClickException(str(exc)) from None
+    tz = ZoneInfo(plan.config.service.timezone)
+    result = backtest(articles, stories, chosen, tz, plan.config.max_per_hour)
+    timing = chosen.timing
+    mode = ("digest at " + ", ".join(f"{t:%H:%M}" for t in timing.digest_at)
+            if timing.digest_at else "instant" + (
+                f", quiet {timing.quiet[0]:%H:%M}-{timing.quiet[1]:%H:%M}" if timing.quiet
+                else ""))
+    click.echo(f"rule {rule!r} ({mode}) on {result.articles} articles stored since "
+               f"{start.astimezone(tz):%Y-%m-%d %H:%M}: {result.alerts} alerts")
+    if not result.days:
+        click.echo("nothing would have been sent")
+        return
+    click.echo(format_table(
+        ["day", "alerts", "messages", "held (quiet)", "companies"],
+        [(f"{d.day:%Y-%m-%d}", d.alerts, d.messages, d.held,
+          "、".join(f"{c} {n}" for c, n in d.companies.most_common(5)))
+         for d in result.days]))
+    click.echo("last alerts:")
+    for at, intent in result.recent:
+        click.echo(f"  {at.astimezone(tz):%m-%d %H:%M}  {intent.title}")
+
+
 @alerts.command("mute")
 @click.argument("rule")
 @click.option("--for", "duration", metavar="AGE", help="How long: 30m, 2h, 1d.")

@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from alerts.rules import AlertRule
+from alerts.schedule import parse_window
 from newsmon.errors import ConfigError
 from newsmon.yamlfile import LocatedYaml, load_located
+from tasks.urls import mask_urls
 
 if TYPE_CHECKING:  # imported when a config is loaded: `classify` and `sql` start faster without
     from tasks.http import Limits  # the fetchers (httpx, feedparser, bs4) these pull in
@@ -29,15 +31,35 @@ _CHANNEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
 _CRON = re.compile(r"^\s*([0-9A-Za-z*/,?-]+\s+){4}[0-9A-Za-z*/,?-]+\s*$")
 
 
+class _NamedChannel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    url: str
+    max_per_hour: int | None = Field(default=None, ge=0, le=10000)
+
+
 class _AlertsSection(BaseModel):
     model_config = ConfigDict(extra="forbid")
     rules: list[AlertRule] = []
     # company lists rules name as `group:NAME`, so forty companies are written once
     groups: dict[str, list[str]] = {}
-    # apprise URLs, or by name ({ops: ..., boss: ...}): owed alerts follow a name when its URL
-    # (a rotated token) changes
-    channels: list[str] | dict[str, str] = []
+    # apprise URLs, or by name ({ops: ..., boss: {url: ..., max_per_hour: 5}}): owed alerts
+    # follow a name when its URL (a rotated token) changes
+    channels: list[str] | dict[str, str | _NamedChannel] = []
+    # an apprise config file (YAML or TEXT) of more channels, each named by its tag if it has one
+    apprise_config: str | None = None
+    # messages a channel is sent in an hour before the rest are folded into one (0: no cap)
+    max_per_hour: int = Field(default=30, ge=0, le=10000)
+    # instant alerts wait these local hours out (e.g. "23:00-08:00"); a rule may set its own
+    quiet_hours: str | None = None
     max_attempts: int = Field(default=10, ge=1, le=1000)
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _valid_window(cls, window: str | None) -> str | None:
+        if window:
+            parse_window(window)
+        return window
+
     # Alert once a source has failed this many cycles in a row (0: never).
     source_failures: int = Field(default=3, ge=0, le=1000)
 
@@ -104,6 +126,9 @@ class Config:
     limits: Limits
     source_failures: int = 3
     named_channels: dict[str, SecretStr] = field(default_factory=dict)
+    max_per_hour: int = 30  # 0: no cap
+    channel_caps: dict[str, int] = field(default_factory=dict)  # a named channel's own cap
+    quiet_hours: str | None = None
     fetch_workers: int = 32
     fetch_budget_s: float = 240
     service: ServiceSettings = field(default_factory=ServiceSettings)
@@ -169,10 +194,20 @@ def load_config(path: str | Path | None = None, environ: dict[str, str] | None =
         if not _CHANNEL_NAME.fullmatch(name):
             raise located.error(f"channel name {name!r}: use letters, digits, '_', '-' or '.', "
                                 f"at most 40", ("alerts", "channels", name))
-    named_channels = {name: SecretStr(_expand(located, ("alerts", "channels", name), url,
-                                              environ)) for name, url in named.items()}
+    named_channels = {name: SecretStr(_expand(located, ("alerts", "channels", name),
+                                              entry if isinstance(entry, str) else entry.url,
+                                              environ)) for name, entry in named.items()}
+    caps = {name: entry.max_per_hour for name, entry in named.items()
+            if not isinstance(entry, str) and entry.max_per_hour is not None}
     channels = [SecretStr(_expand(located, ("alerts", "channels", i), url, environ))
                 for i, url in enumerate(listed)]
+    if root.alerts.apprise_config:
+        from_file, unnamed = _apprise_file(located, root.alerts.apprise_config)
+        for name in from_file.keys() & named_channels.keys():
+            raise located.error(f"channel {name!r} is named both here and by a tag in "
+                                f"{root.alerts.apprise_config}", ("alerts", "apprise_config"))
+        named_channels |= from_file
+        channels += unnamed
     channels += [SecretStr(url.strip()) for url in
                  environ.get("NEWSMON_APPRISE_URLS", "").split(",") if url.strip()]
     rules = [_with_groups(located, i, rule, root.alerts.groups)
@@ -183,6 +218,9 @@ def load_config(path: str | Path | None = None, environ: dict[str, str] | None =
         rules=rules,
         channels=channels,
         named_channels=named_channels,
+        max_per_hour=root.alerts.max_per_hour,
+        channel_caps=caps,
+        quiet_hours=root.alerts.quiet_hours or None,
         max_attempts=root.alerts.max_attempts,
         source_failures=root.alerts.source_failures,
         fetch_workers=root.fetch.workers,
@@ -213,9 +251,18 @@ def _source(located: LocatedYaml, index: int, raw: dict[str, Any],
         raise _first_error(located, exc, loc) from None
 
 
+# How pydantic names the branch of a union in an error's location (list[str], _NamedChannel).
+_UNION_BRANCH = re.compile(r"^(str|int|float|bool|_?[A-Z]\w*|.*\[.*)$")
+
+
 def _first_error(located: LocatedYaml, exc: ValidationError, prefix: tuple) -> ConfigError:
-    error = exc.errors()[0]
-    loc = (*prefix, *error["loc"])
+    """The first error, told in the config's terms. Of a union's branches, the one the value
+    was written for: not the complaint that a mapping is not a list."""
+    errors = exc.errors()
+    error = next((e for e in errors if e["type"] not in ("list_type", "dict_type",
+                                                          "string_type")), errors[0])
+    loc = (*prefix, *(p for p in error["loc"]
+                      if not (isinstance(p, str) and _UNION_BRANCH.match(p))))
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
         message = f"unknown key {loc[-1]!r}"
@@ -239,6 +286,43 @@ def _with_groups(located: LocatedYaml, index: int, rule: AlertRule,
                                 ("alerts", "rules", index, "companies"))
         companies += groups[group]
     return rule.model_copy(update={"companies": tuple(dict.fromkeys(companies))})
+
+
+def _apprise_file(located: LocatedYaml, name: str
+                  ) -> tuple[dict[str, SecretStr], list[SecretStr]]:
+    """The channels of an apprise config file: by name (a URL's tag, the first alphabetically
+    if it has several) and unnamed. A missing file, one with no URLs or with lines apprise
+    cannot read is an error naming it."""
+    import logging
+
+    import apprise
+
+    loc = ("alerts", "apprise_config")
+    path = (located.path.parent / name).resolve()
+    if not path.is_file():
+        raise located.error(f"apprise config file {str(path)!r} not found", loc)
+    config = apprise.AppriseConfig()
+    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as log:
+        config.add(str(path))
+        servers = config.servers()
+    complaints = [line for line in log.getvalue().splitlines() if line.strip()]
+    if complaints or not servers:
+        why = mask_urls(complaints[0]) if complaints else "it lists no notification URLs"
+        raise ConfigError(f"apprise config: {why}", path=str(path), key="alerts.apprise_config")
+    named: dict[str, SecretStr] = {}
+    unnamed: list[SecretStr] = []
+    for server in servers:
+        url = SecretStr(server.url(privacy=False))
+        tags = sorted(str(tag) for tag in server.tags)
+        if not tags:
+            unnamed.append(url)
+        elif not _CHANNEL_NAME.fullmatch(tags[0]) or tags[0] in named:
+            raise ConfigError(f"apprise config: tag {tags[0]!r} names a channel, so it must be "
+                              f"unique and use letters, digits, '_', '-' or '.'",
+                              path=str(path), key="alerts.apprise_config")
+        else:
+            named[tags[0]] = url
+    return named, unnamed
 
 
 def _expand(located: LocatedYaml, loc: tuple, value: str, environ: dict[str, str]) -> str:

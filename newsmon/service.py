@@ -140,6 +140,10 @@ def deployments(plan: CyclePlan) -> list[Any]:
     # starts the first cycle itself.
     schedule = (Cron(settings.ingest_cron, timezone=settings.timezone) if settings.ingest_cron
                 else Interval(timedelta(seconds=settings.ingest_every), anchor_date=ANCHOR))
+    # deliveries at each digest's times and as quiet hours end, on the minute
+    moments = sorted({t for r in plan.rules for t in r.timing.digest_at} |
+                     {r.timing.quiet[1] for r in plan.rules if r.timing.quiet})
+    on_time = [Cron(f"{t.minute} {t.hour} * * *", timezone=settings.timezone) for t in moments]
     return [
         ingest.to_deployment(
             name="ingest", schedules=[schedule],
@@ -147,7 +151,8 @@ def deployments(plan: CyclePlan) -> list[Any]:
             description="Fetch every due source, classify, store; queue alerts."),
         deliver_alerts.to_deployment(
             name="deliver-alerts", parameters=paths,
-            schedules=[Interval(timedelta(seconds=settings.deliver_every), anchor_date=ANCHOR)],
+            schedules=[Interval(timedelta(seconds=settings.deliver_every), anchor_date=ANCHOR),
+                       *on_time],
             triggers=[DeploymentEventTrigger(name="alerts queued", expect={QUEUED_EVENT})],
             description="Send the alerts owed; started by newsmon.alerts.queued."),
     ]

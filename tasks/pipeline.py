@@ -18,7 +18,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from alerts.channels import Channel
-from alerts.deliver import DeliveryReport, deliver_pending
+from alerts.deliver import DeliveryReport, Policy, deliver_pending
 from alerts.health import health_intents
 from alerts.rules import ResolvedRule, alert_intents
 from tasks.classify import Classifier
@@ -152,7 +152,7 @@ def ingest_pushed(plan: CyclePlan, source: SourceConfig, documents: Sequence[Doc
     with warehouse_turn(), Warehouse.open(plan.warehouse_path, wait=BUSY_WAIT_S) as warehouse:
         stored = store_results(warehouse, cycle_write(plan, cycle_id, [result], articles),
                                plan.rules)
-        delivered = deliver_pending(warehouse, plan.channels, plan.config.max_attempts)
+        delivered = deliver_pending(warehouse, plan.channels, plan.policy)
     announce.fn(article_events(articles, stored.new_ids) + delivery_events(delivered.outcomes))
     return {"documents": len(documents), "stored": stored.new_articles,
             "already_stored": stored.seen_articles, "skipped": len(skipped),
@@ -160,10 +160,10 @@ def ingest_pushed(plan: CyclePlan, source: SourceConfig, documents: Sequence[Doc
 
 
 @task(name="deliver", cache_policy=NO_CACHE)
-def deliver(db_path: Path, channels: Sequence[Channel], max_attempts: int) -> DeliveryReport:
-    """Send every alert still owed, this cycle's and earlier ones'."""
+def deliver(db_path: Path, channels: Sequence[Channel], policy: Policy) -> DeliveryReport:
+    """Send every alert that is due, this cycle's and earlier ones'."""
     with Warehouse.open(db_path, wait=BUSY_WAIT_S) as warehouse:
-        return deliver_pending(warehouse, channels, max_attempts)
+        return deliver_pending(warehouse, channels, policy)
 
 
 @task(name="announce", cache_policy=NO_CACHE)

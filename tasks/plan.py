@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from alerts.channels import Channel, build_channels
+from alerts.deliver import Policy
 from alerts.rules import ResolvedRule, resolve_rules
 from newsmon.config import Config, load_config
 from tasks.classify import Classifier
@@ -25,6 +26,11 @@ class CyclePlan:
     channels: list[Channel]
     warehouse_path: Path
 
+    @property
+    def policy(self) -> Policy:
+        return Policy(self.config.max_attempts, {r.name: r.timing for r in self.rules},
+                      self.config.service.timezone)
+
 
 def plan_cycle(config_path: str | None = None, db_path: str | None = None) -> CyclePlan:
     """Load and check the config, catalog, rules and channels. Raises ConfigError, naming
@@ -32,8 +38,10 @@ def plan_cycle(config_path: str | None = None, db_path: str | None = None) -> Cy
     config = load_config(config_path)
     classifier = Classifier.load(config.catalog_files)
     rules = resolve_rules(config.rules, classifier, config.rule_lines, str(config.path),
-                          list(config.named_channels))
+                          list(config.named_channels), {s.id: s.tags for s in config.sources},
+                          config.quiet_hours)
     warehouse_path = Path(db_path) if db_path else default_path()
     channels = build_channels(config.channels, key=label_key(warehouse_path),
-                              named=config.named_channels)
+                              named=config.named_channels, max_per_hour=config.max_per_hour,
+                              caps=config.channel_caps)
     return CyclePlan(config, classifier, rules, channels, warehouse_path)

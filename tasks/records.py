@@ -7,9 +7,10 @@ Imported by every layer, so it imports nothing heavy: no prefect, duckdb or nump
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # only for the annotation: a signature is made and read where numpy already is
     import numpy as np
@@ -166,6 +167,33 @@ class FetchRun:
 
 
 @dataclass(frozen=True)
+class AlertView:
+    """What an article alert says, as fields, so each channel renders it its own way (text,
+    chat markdown, email HTML). Stored with the alert as JSON."""
+
+    company: str
+    alias: str  # the name as the article wrote it
+    title: str
+    url: str
+    source: str
+    rule: str
+    sentence: str = ""
+    events: tuple[str, ...] = ()  # each described in a few words
+    origins: tuple[str, ...] = ()  # where the story says it comes from
+    also: tuple[str, ...] = ()  # other sources carrying the same story
+    published: str | None = None  # YYYY-MM-DD
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> AlertView:
+        data: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v
+                                for k, v in json.loads(text).items()}
+        return cls(**data)
+
+
+@dataclass(frozen=True)
 class AlertIntent:
     """One alert owed, already rendered: a rule matched a company in an article, or a source
     went down or came back."""
@@ -180,6 +208,7 @@ class AlertIntent:
     article_id: str | None = None
     source_id: str | None = None
     channels: frozenset[str] = frozenset()  # the rule's channels by name; empty: every channel
+    view: AlertView | None = None  # an article alert's fields (source-health alerts: none)
 
 
 @dataclass(frozen=True)
@@ -228,11 +257,16 @@ class StoreReport:
 
 @dataclass(frozen=True)
 class PendingAlert:
+    """An alert owed on one channel, as the outbox holds it."""
+
     dedup_key: str
     channel: str
     kind: str
+    rule: str
     company_id: str | None
     company: str | None
     title: str
     body: str
     attempts: int
+    created_at: datetime
+    view: AlertView | None = None

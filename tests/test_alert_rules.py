@@ -4,8 +4,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from alerts.render import render_article_alert
-from alerts.rules import AlertRule, alert_intents, resolve_rules
+from alerts.render import render_alert
+from alerts.rules import AlertRule, alert_intents, alert_view, resolve_rules
+from alerts.schedule import Timing
 from newsmon.errors import ConfigError
 from tasks.classify import Classifier
 from tasks.records import Article, Story
@@ -50,7 +51,7 @@ def test_unknown_names_in_rules_are_config_errors(rule: AlertRule, key: str,
 
 
 def test_alert_says_what_happened() -> None:
-    body = render_article_alert(FUNDING, FUNDING.labels.mentions[0], "money").body
+    body = render_alert(alert_view(FUNDING, FUNDING.labels.mentions[0], "money")).body
     assert "事件：融资（A轮，5亿元，投资方：红杉中国）" in body.splitlines()
 
 
@@ -68,3 +69,50 @@ def test_a_rule_with_channels_queues_only_to_them(tmp_path) -> None:
                        owed, ["ops", "boss"], now)
         _, rows = wh.query("select rule, channel from alert_deliveries order by all")
     assert rows == [("everyone", "boss"), ("everyone", "ops"), ("ops-only", "ops")]
+
+
+def test_keywords_match_full_width_traditional_and_case_alike() -> None:
+    chips = article("ＡＩ芯片：國產算力再獲融資", "多家公司今天宣布新一轮融资，用于AI芯片研发。")
+    other = article("今日天气", "晴。")
+    rule = AlertRule(name="chips", keywords=("ai芯片",))
+    [intent] = alert_intents([chips, other], resolve_rules([rule], CLASSIFIER))
+    assert (intent.company_id, intent.company) == (None, "关键词：ＡＩ芯片")
+    assert intent.view.alias == "ＡＩ芯片" and intent.title.startswith("【关键词：ＡＩ芯片】")
+    both = AlertRule(name="both", companies=("无问芯穹",), keywords=("推理引擎",))
+    assert intents(both, FUNDING, LAUNCH) == [LAUNCH.article_id]
+    assert intents(AlertRule(name="t", keywords=("國產算力",)), chips) == [chips.article_id]
+
+
+def test_sources_by_id_or_tag() -> None:
+    tags = {"news": ("media", "cn"), "blog": ("cn",)}
+    by_tag = AlertRule(name="media", companies=("无问芯穹",), sources=("tag:media",))
+    [resolved] = resolve_rules([by_tag], CLASSIFIER, source_tags=tags)
+    assert resolved.source_ids == {"news"}
+    assert len(alert_intents([FUNDING], [resolved])) == 1  # FUNDING is from "news"
+    [blog_only] = resolve_rules([AlertRule(name="b", companies=("无问芯穹",), sources=("blog",))],
+                                CLASSIFIER, source_tags=tags)
+    assert alert_intents([FUNDING], [blog_only]) == []
+    for name, fragment in [("tag:nope", "no source tagged 'nope'"), ("web", "unknown source 'web'")]:
+        with pytest.raises(ConfigError, match=fragment):
+            resolve_rules([AlertRule(name="x", companies=("无问芯穹",), sources=(name,))],
+                          CLASSIFIER, source_tags=tags)
+
+
+def test_a_sector_names_its_companies() -> None:
+    [rule] = resolve_rules([AlertRule(name="models", companies=("sector:model",))], CLASSIFIER)
+    assert {"zhipu", "minimax", "moonshot"} <= rule.company_ids
+    with pytest.raises(ConfigError, match="no company in sector 'modle' .sectors: .*model"):
+        resolve_rules([AlertRule(name="x", companies=("sector:modle",))], CLASSIFIER)
+
+
+def test_rule_timing_takes_the_default_quiet_hours_unless_it_says_otherwise() -> None:
+    from datetime import time
+
+    plain = AlertRule(name="a", companies=("MiniMax",))
+    own = AlertRule(name="b", companies=("MiniMax",), quiet_hours="22:00-07:30")
+    never = AlertRule(name="c", companies=("MiniMax",), quiet_hours=False)
+    digest = AlertRule(name="d", companies=("MiniMax",), mode="digest", at=(540, "18:00"))
+    assert plain.timing("23:00-08:00").quiet == (time(23), time(8))
+    assert own.timing("23:00-08:00").quiet == (time(22), time(7, 30))
+    assert never.timing("23:00-08:00").quiet is None
+    assert digest.timing("23:00-08:00") == Timing((time(9), time(18)), None)  # 09:00 unquoted

@@ -124,3 +124,37 @@ def test_alerts_mute_checks_the_rule_and_the_duration(filled_warehouse: Path,
     assert "no rule 'trackd'" in invoke("alerts", "mute", "trackd", "--for", "2h", *base).output
     assert invoke("alerts", "mute", "tracked", *base).exit_code == 2  # neither --for nor --off
     assert "unmuted" in invoke("alerts", "mute", "tracked", "--off", *base).output
+
+
+def test_alerts_backtest_replays_a_rule_on_stored_history(filled_warehouse: Path,
+                                                          tmp_path: Path) -> None:
+    import duckdb
+
+    with duckdb.connect(str(filled_warehouse), read_only=True) as con:
+        [(queued,)] = con.execute("select count(distinct dedup_key) from alert_deliveries "
+                                  "where rule = 'tracked'").fetchall()
+    config = tmp_path / "sources.yaml"
+    config.write_text("""\
+sources:
+  - {id: seeds, kind: files, path: seeds/}
+alerts:
+  rules:
+    - {name: tracked, companies: [infinigence, minimax]}
+    - {name: daily, companies: [infinigence, minimax], mode: digest, at: ["09:00", "18:00"]}
+    - {name: words, keywords: [不会出现的词语]}
+""", encoding="utf-8")
+    base = ["--sources", str(config), "--db", str(filled_warehouse)]
+    result = invoke("alerts", "backtest", "tracked", "--since", "30d", *base)
+    assert result.exit_code == 0, result.output
+    assert "rule 'tracked' (instant) on " in result.output
+    assert result.output.splitlines()[0].endswith(f": {queued} alerts")  # as the run queued them
+    header, rule, row = result.output.splitlines()[1:4]
+    assert header.split()[:4] == ["day", "|", "alerts", "|"]
+    assert row.split("|")[1].strip() == str(queued) and "MiniMax" in row
+    assert "last alerts:" in result.output and "【MiniMax】" in result.output
+    digest = invoke("alerts", "backtest", "daily", *base).output
+    assert "(digest at 09:00, 18:00)" in digest and f": {queued} alerts" in digest
+    rows = [line for line in digest.split("last alerts:")[0].splitlines()[3:] if "|" in line]
+    assert sum(int(line.split("|")[2]) for line in rows) == 1  # all fetched at once: one digest
+    assert "nothing would have been sent" in invoke("alerts", "backtest", "words", *base).output
+    assert "no rule 'nope'" in invoke("alerts", "backtest", "nope", *base).output

@@ -91,7 +91,18 @@ INVALID = [
     ("sources:\n  - {id: a, kind: files, path: x}\nalerts:\n  channels:\n    - ${NOPE}\n", 5,
      "${NOPE} is not set"),
     ("sources:\n  - {id: a, kind: files, path: x}\nalerts:\n  rules:\n    - name: r\n", 5,
-     "missing required key 'companies'"),
+     "give `companies` (names, group:NAME, sector:NAME) or `keywords`"),
+    ("sources:\n  - {id: a, kind: files, path: x}\nalerts:\n  rules:\n    - name: r\n"
+     "      companies: [minimax]\n      mode: digest\n", 5, "a digest needs `at`"),
+    ("sources:\n  - {id: a, kind: files, path: x}\nalerts:\n  rules:\n    - name: r\n"
+     "      companies: [minimax]\n      mode: digest\n      at: ['9am']\n", 8,
+     "not a time of day: '9am'"),
+    ("sources:\n  - {id: a, kind: files, path: x}\nalerts:\n  quiet_hours: '23:00'\n", 4,
+     "not a time window"),
+    ("sources:\n  - {id: a, kind: files, path: x}\nalerts:\n  apprise_config: nope.yml\n", 4,
+     "apprise config file"),
+    ("sources:\n  - {id: a, kind: files, path: x}\nalerts:\n  channels:\n"
+     "    ops: {url: 'json://h/x', max_per_hour: -1}\n", 5, "greater than or equal to 0"),
     ("sources:\n  - {id: a, kind: files, path: x, enabled: maybe}\n", 2, "boolean"),
     ("- just\n- a list\n", 1, "expected a mapping"),
     ("sources:\n  - id: f\n    kind: rss\n    url: ftp://x/feed\n", 4, "pattern"),
@@ -186,3 +197,51 @@ alerts:
   rules:
     - {name: mine, companies: [group:trackd]}
 """))
+
+
+def test_channel_caps_and_quiet_hours(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, """\
+sources:
+  - {id: seeds, kind: files, path: seeds/}
+alerts:
+  max_per_hour: 12
+  quiet_hours: "23:00-08:00"
+  channels:
+    ops: json://127.0.0.1:9/a
+    boss: {url: "json://127.0.0.1:9/b", max_per_hour: 3}
+"""))
+    assert (config.max_per_hour, config.channel_caps, config.quiet_hours) == (
+        12, {"boss": 3}, "23:00-08:00")
+    assert load_config(write(tmp_path, "sources:\n  - {id: s, kind: files, path: x}\n")
+                       ).max_per_hour == 30
+
+
+def test_channels_from_an_apprise_config_file(tmp_path: Path) -> None:
+    (tmp_path / "apprise.yml").write_text("""\
+urls:
+  - json://127.0.0.1:9/team-token:
+      tag: team
+  - json://127.0.0.1:9/untagged
+""", encoding="utf-8")
+    config = load_config(write(tmp_path, """\
+sources:
+  - {id: seeds, kind: files, path: seeds/}
+alerts:
+  apprise_config: apprise.yml
+  channels:
+    ops: json://127.0.0.1:9/ops
+"""))
+    assert sorted(config.named_channels) == ["ops", "team"]
+    assert config.named_channels["team"].get_secret_value().startswith(
+        "json://127.0.0.1:9/team-token")
+    assert [u.get_secret_value().split("?")[0] for u in config.channels] == [
+        "json://127.0.0.1:9/untagged"]
+    (tmp_path / "apprise.txt").write_text("team=json://127.0.0.1:9/x\nnot a url at all\n")
+    with pytest.raises(ConfigError) as bad:
+        load_config(write(tmp_path, "sources:\n  - {id: s, kind: files, path: x}\n"
+                                    "alerts:\n  apprise_config: apprise.txt\n"))
+    assert str(bad.value).startswith(str(tmp_path / "apprise.txt")) and "line 2" in str(bad.value)
+    (tmp_path / "empty.yml").write_text("# nothing yet\n")
+    with pytest.raises(ConfigError, match="empty.yml .alerts.apprise_config.: apprise config: "):
+        load_config(write(tmp_path, "sources:\n  - {id: s, kind: files, path: x}\n"
+                                    "alerts:\n  apprise_config: empty.yml\n"))

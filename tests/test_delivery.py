@@ -9,7 +9,13 @@ import pytest
 from pydantic import SecretStr
 
 from alerts.channels import AppriseChannel, TerminalChannel, build_channels
-from alerts.deliver import REJECTED_ATTEMPTS, DeliveryReport, deliver_pending, retry_delay
+from alerts.deliver import (
+    REJECTED_ATTEMPTS,
+    DeliveryReport,
+    Policy,
+    deliver_pending,
+    retry_delay,
+)
 from alerts.rules import ResolvedRule, alert_intents
 from newsmon.errors import ConfigError
 from tasks.records import Article, FetchRun, Labels, Mention, Origin, Story
@@ -35,7 +41,7 @@ def owe_alerts(db: Path, channels: list[str], n: int = 1) -> None:
 
 def deliver(db: Path, channels, now: datetime = NOW) -> DeliveryReport:
     with Warehouse.open(db) as wh:
-        return deliver_pending(wh, channels, max_attempts=5, clock=lambda: now,
+        return deliver_pending(wh, channels, Policy(max_attempts=5), clock=lambda: now,
                                rng=random.Random(7))
 
 
@@ -70,7 +76,13 @@ def test_email_arrives_with_chinese_subject_and_body(tmp_path: Path, smtp_server
     [mail] = smtp_server.messages
     assert mail["To"] == "analyst@example.com"
     assert mail["Subject"] == "【无问芯穹】无问芯穹打造算力“淘宝”0"
-    assert SENTENCE in mail.get_body(preferencelist=("plain", "html")).get_content()
+    assert mail.get_content_type() == "multipart/alternative"
+    page = mail.get_body(preferencelist=("html",)).get_content()
+    assert '<a href="https://example.com/0">无问芯穹打造算力“淘宝”0</a>' in page
+    assert "<blockquote><b>无问芯穹</b>是一家人工智能算力基础设施企业。</blockquote>" in page
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    assert SENTENCE in text and "来源：seeds（新民晚报）" in text
+    assert "<" not in text
 
 
 def test_target_down_waits_its_backoff_then_is_delivered_once(tmp_path: Path, receiver,
@@ -305,7 +317,7 @@ from alerts.channels import AppriseChannel
 from alerts.deliver import deliver_pending
 from warehouse import Warehouse
 with Warehouse.open({str(db)!r}) as wh:
-    deliver_pending(wh, [AppriseChannel(SecretStr({url!r}), {KEY!r})], max_attempts=5)
+    deliver_pending(wh, [AppriseChannel(SecretStr({url!r}), {KEY!r})])
 """])
     try:
         assert got.wait(30), "the send never arrived"

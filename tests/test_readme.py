@@ -30,3 +30,18 @@ def test_readme_sql_examples_run(query: str, filled_warehouse: Path) -> None:
 
 def test_readme_has_sql_examples() -> None:
     assert len(QUERIES) >= 3
+
+
+def test_readme_alert_rules_are_a_valid_config(tmp_path: Path) -> None:
+    from tasks.plan import plan_cycle
+
+    [rules] = [b for b in re.findall(r"```yaml\n(.*?)```", README, re.S)
+               if b.startswith("alerts:\n  rules:")]
+    config = tmp_path / "sources.yaml"
+    config.write_text("sources:\n  - {id: 36kr, kind: files, path: x}\n"
+                      "  - {id: site, kind: files, path: y, tags: [media]}\n" + rules
+                      + "  channels: {boss: 'json://127.0.0.1:9/x'}\n",
+                      encoding="utf-8")
+    plan = plan_cycle(str(config), str(tmp_path / "w.duckdb"))
+    assert [r.name for r in plan.rules][-2:] == ["morning-brief", "embodied"]
+    assert {r.name: bool(r.timing.quiet) for r in plan.rules}["embodied"] is False

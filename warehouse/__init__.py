@@ -22,14 +22,21 @@ import pyarrow as pa
 from newsmon.errors import WarehouseError
 from tasks.records import (
     AlertIntent,
+    AlertView,
     Article,
     Cursor,
+    Event,
     FetchRun,
+    Labels,
+    Mention,
+    Origin,
     PendingAlert,
     Signed,
     SourceHealth,
     StoreReport,
+    Story,
     Streak,
+    TopicLabel,
 )
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -233,6 +240,7 @@ class Warehouse:
             {"dedup_key": a.dedup_key, "channel": channel, "kind": a.kind, "rule": a.rule,
              "company_id": a.company_id, "company": a.company, "article_id": a.article_id,
              "source_id": a.source_id, "title": a.title, "body": a.body,
+             "view": a.view.to_json() if a.view else None,
              "status": "muted" if a.rule in muted else "pending", "attempts": 0,
              "created_at": now}
             for a in alerts for channel in channels
@@ -339,7 +347,8 @@ class Warehouse:
         if not channels:
             return []
         rows = self.con.execute("""
-            SELECT dedup_key, channel, kind, company_id, company, title, body, attempts
+            SELECT dedup_key, channel, kind, rule, company_id, company, title, body, attempts,
+                   created_at, view
             FROM alert_deliveries d
             WHERE channel IN (SELECT unnest(?::VARCHAR[]))
               AND status IN ('pending', 'retrying')
@@ -350,15 +359,28 @@ class Warehouse:
                     AND w.failure_kind = 'down' AND w.next_attempt_at > ?)
             ORDER BY status = 'retrying' DESC, created_at, rowid
         """, [list(channels), now, now]).fetchall()
-        return [PendingAlert(*row) for row in rows]
+        return [PendingAlert(key, channel, kind, rule, company_id, company, title, body,
+                             attempts, created, AlertView.from_json(view) if view else None)
+                for (key, channel, kind, rule, company_id, company, title, body, attempts,
+                     created, view) in rows]
 
-    def record_sent(self, dedup_key: str, channel: str, now: datetime) -> None:
+    def record_sent(self, dedup_key: str, channel: str, now: datetime,
+                    message_id: str | None = None) -> None:
+        """Sent at `now`, in message `message_id` (a digest or summary carrying several
+        alerts; default: its own)."""
         self.con.execute("""
             UPDATE alert_deliveries
             SET attempts = attempts + 1, status = 'sent', last_attempt_at = ?, sent_at = ?,
-                next_attempt_at = NULL
+                next_attempt_at = NULL, message_id = ?
             WHERE dedup_key = ? AND channel = ? AND status <> 'sent'
-        """, [now, now, dedup_key, channel])
+        """, [now, now, message_id or dedup_key, dedup_key, channel])
+
+    def messages_sent(self, channel: str, since: datetime) -> int:
+        """How many messages `channel` was sent since `since` (a digest counts once)."""
+        [(count,)] = self.con.execute("""
+            SELECT count(DISTINCT coalesce(message_id, dedup_key)) FROM alert_deliveries
+            WHERE channel = ? AND status = 'sent' AND sent_at > ?""", [channel, since]).fetchall()
+        return int(count)
 
     def record_failure(self, dedup_key: str, channel: str, *, error: str, kind: str,
                        retry_at: datetime | None, now: datetime) -> None:
@@ -467,6 +489,41 @@ class Warehouse:
         """, [since, status, status]).fetchall()
 
     # -- reads --------------------------------------------------------------------------------------
+
+    def stored_articles(self, since: datetime) -> tuple[list[Article], dict[str, str]]:
+        """The articles fetched since `since`, oldest first, with the labels stored for them,
+        and the story each belongs to (article_id -> story_id): what a rule is replayed on."""
+        rows = self.con.execute("""
+            SELECT article_id, source_id, url, title, body, category, origins, published_at,
+                   fetched_at, story_id, text_issue
+            FROM articles WHERE fetched_at >= ? ORDER BY fetched_at, article_id""",
+                                [since]).fetchall()
+        ids = [row[0] for row in rows]
+        labels: dict[str, dict[str, list]] = {i: {"m": [], "t": [], "e": []} for i in ids}
+        for table, key, columns in [
+                ("entity_mentions", "m", 'company_id, company, alias, "start", "end", sentence, '
+                                         'salience'),
+                ("article_topics", "t", "topic, evidence"),
+                ("article_events", "e", "type, company_id, company, evidence, confidence, "
+                                        "details")]:
+            order = '"start"' if key == "m" else "1"
+            for article_id, *values in self.con.execute(
+                    f"SELECT article_id, {columns} FROM {table} WHERE article_id IN "
+                    f"(SELECT unnest(?::VARCHAR[])) ORDER BY article_id, {order}", [ids]).fetchall():
+                labels[article_id][key].append(values)
+        articles = []
+        for (article_id, source_id, url, title, body, category, origins, published, fetched,
+             _, issue) in rows:
+            found = labels[article_id]
+            story = Story(title, body, url, 0, category, published,
+                          tuple(Origin(o["name"], o["url"]) for o in origins or ()))
+            articles.append(Article(source_id, story, Labels(
+                tuple(Mention(*m) for m in found["m"]),
+                tuple(TopicLabel(*t) for t in found["t"]),
+                tuple(Event(kind, company_id, company, evidence, confidence, json.loads(details))
+                      for kind, company_id, company, evidence, confidence, details in found["e"])),
+                fetched, issue))
+        return articles, {a.article_id: row[9] for a, row in zip(articles, rows, strict=True)}
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[tuple]]:
         """Run read statements (SELECT, DESCRIBE, SHOW, EXPLAIN of a read …), as DuckDB's parser
