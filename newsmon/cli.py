@@ -338,8 +338,9 @@ def alerts() -> None:
 
 
 @alerts.command("list")
-@click.option("--status", type=click.Choice(["pending", "retrying", "sent", "dead", "muted"]),
-              help="Only deliveries in this state.")
+@click.option("--status", type=click.Choice(["pending", "retrying", "failed", "sent", "dead",
+                                            "muted"]),
+              help="Only deliveries in this state (failed: retrying or dead).")
 @click.option("--since", default="1d", show_default=True, metavar="AGE",
               help="How far back: 30m, 12h, 7d.")
 @click.option("--db", type=click.Path(dir_okay=False), help="Warehouse file (default: $NEWSMON_DB).")

@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from newsmon.config import load_config
+from newsmon.config import Config, load_config
 from newsmon.errors import WarehouseError
 from newsmon.health import health_table
+from tasks.records import PendingAlert
 from warehouse import Warehouse, default_path
 
 
@@ -30,6 +31,7 @@ def read_status(config_path: str | None, db_path: str | None) -> Iterator[str]:
                 from alert_deliveries""")
             _, mutes = warehouse.query("select rule, until from rule_mutes where until > now() "
                                        "order by rule")
+            held = _held(warehouse, config)
     except WarehouseError as exc:
         yield f"warehouse: {exc}"
         return
@@ -40,13 +42,36 @@ def read_status(config_path: str | None, db_path: str | None) -> Iterator[str]:
     else:
         yield "last cycle: none yet"
     pending, retrying, dead = owed[0]
-    yield (f"alerts owed: {pending} pending, {retrying} retrying after a failure"
+    yield (f"alerts owed: {pending} pending"
+           + (f" ({held} held for a digest or quiet hours)" if held else "")
+           + f", {retrying} retrying after a failure"
            + (f"; {dead} DEAD (newsmon alerts list --status dead)" if dead else ""))
     for rule, until in mutes:
         yield f"rule {rule} muted until {until:%Y-%m-%d %H:%M %Z}"
     failing = [row for row in health_table(config, db) if row.status == "failing"]
     yield (f"sources failing: {', '.join(f'{r.source_id} ({r.failures}x: {r.last_error})' for r in failing)}"
            if failing else "sources failing: none")
+
+
+def _held(warehouse: Warehouse, config: Config) -> int:
+    """Pending alerts the rules' timing holds now (a digest not yet due, quiet hours)."""
+    from zoneinfo import ZoneInfo
+
+    from alerts.fold import plan_sends
+
+    now = datetime.now(UTC)
+    _, rows = warehouse.query("select distinct channel from alert_deliveries "
+                              "where status = 'pending'")
+    pending = [a for a in warehouse.pending_alerts([c for (c,) in rows], now)
+               if a.attempts == 0]
+    timings = {rule.name: rule.timing(config.quiet_hours) for rule in config.rules}
+    tz = ZoneInfo(config.service.timezone)
+    by_channel: dict[str, list[PendingAlert]] = {}
+    for alert in pending:
+        by_channel.setdefault(alert.channel, []).append(alert)
+    due = sum(len(send.alerts) for alerts in by_channel.values()
+              for send in plan_sends(alerts, timings, tz, now))
+    return len(pending) - due
 
 
 def _prefect_lines(api_url: str | None) -> Iterator[str]:

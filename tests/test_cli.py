@@ -86,6 +86,8 @@ def test_alerts_list_and_retry(filled_warehouse: Path, tmp_path: Path) -> None:
     listed = invoke("alerts", "list", "--status", "dead", "--since", "3650d", "--db", str(db))
     assert listed.exit_code == 0, listed.output
     assert listed.output.count(" dead ") == owed and "error=410" in listed.output
+    failed = invoke("alerts", "list", "--status", "failed", "--since", "3650d", "--db", str(db))
+    assert failed.output == listed.output  # failed: retrying or dead
     assert "0 alert(s)" not in invoke("alerts", "retry", "--dead", "--db", str(db)).output
     pending = invoke("alerts", "list", "--status", "pending", "--since", "3650d", "--db", str(db))
     assert pending.output.count(" pending ") == owed

@@ -26,12 +26,16 @@ def api(url: str, path: str, body: dict | None = None) -> list[dict]:
 
 
 def service_config(feed_url: str, hook_port: int, ui_port: int) -> str:
-    """One feed, alerts to the loopback receiver, a cycle every 10 s."""
+    """One feed, alerts to the loopback receiver, a cycle every 10 s; a digest rule that
+    matches nothing, for its schedule."""
     return f"""\
 sources:
   - {{id: feed, kind: rss, url: "{feed_url}", read_timeout: 50}}
 alerts:
   channels: [json://127.0.0.1:{hook_port}/hook]
+  rules:
+    - {{name: tracked, companies: [infinigence, minimax]}}
+    - {{name: brief, keywords: [从未出现的词], mode: digest, at: ["09:00", "18:30"]}}
 service:
   ingest_every: 10
   deliver_every: 3600
@@ -96,7 +100,11 @@ def test_serve_schedules_ingest_triggers_delivery_and_stops_cleanly(tmp_path: Pa
                                for r in completed("deliver-alerts")), 30,
                    "a deliver-alerts run started by newsmon.alerts.queued")
         assert len(receiver.requests) == 2  # each alert once, whatever ran after
-        assert {d["name"] for d in api(url, "/deployments/filter")} == {"ingest", "deliver-alerts"}
+        deployed = {d["name"]: d for d in api(url, "/deployments/filter")}
+        assert set(deployed) == {"ingest", "deliver-alerts"}
+        assert {(s["schedule"].get("cron"), s["schedule"].get("timezone"))
+                for s in deployed["deliver-alerts"]["schedules"]} >= {
+            ("0 9 * * *", "Asia/Shanghai"), ("30 18 * * *", "Asia/Shanghai")}  # the digest's
 
         def events() -> set[str]:
             page = api(url, "/events/filter", {"limit": 50, "filter": {

@@ -478,15 +478,17 @@ class Warehouse:
                                 "ORDER BY rule", [now]).fetchall()
 
     def deliveries(self, status: str | None, since: datetime) -> list[tuple]:
-        """Alert deliveries created since `since` (of one status, or all), newest first:
+        """Alert deliveries created since `since` (of one status, or all; `failed`: retrying
+        or dead), newest first:
         (id, status, channel, attempts, created_at, next_attempt_at, title, last_error)."""
+        statuses = ["retrying", "dead"] if status == "failed" else [status] if status else None
         return self.con.execute("""
             SELECT left(dedup_key, 12), status, channel, attempts, created_at, next_attempt_at,
                    title, last_error
             FROM alert_deliveries
-            WHERE created_at >= ? AND (?::VARCHAR IS NULL OR status = ?)
+            WHERE created_at >= ? AND (?::VARCHAR[] IS NULL OR list_contains(?, status))
             ORDER BY created_at DESC, rowid DESC
-        """, [since, status, status]).fetchall()
+        """, [since, statuses, statuses]).fetchall()
 
     # -- reads --------------------------------------------------------------------------------------
 

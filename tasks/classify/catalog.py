@@ -1,22 +1,24 @@
 """The company catalog and topic taxonomy: YAML data, validated at load time with file:line errors.
 
-The shipped catalog (companies.yaml beside this file) can be extended by user files listed in the
-config: an entry with a new id adds a company; an entry with a known id adds aliases and products
-to it and overrides the fields it sets.
+The shipped catalog (companies*.yaml beside this file: the AI industry, investors, corporates,
+start-ups) can be extended by user files listed in the config: an entry with a new id adds an
+organisation; an entry with a known id adds aliases and products to it and overrides the fields
+it sets.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from newsmon.errors import ConfigError
 from newsmon.yamlfile import LocatedYaml, load_located
 
-SHIPPED_COMPANIES = Path(__file__).with_name("companies.yaml")
+SHIPPED_COMPANIES = sorted(Path(__file__).parent.glob("companies*.yaml"))
+KINDS = ("company", "investor", "university", "exchange", "government", "media")
 SHIPPED_TOPICS = Path(__file__).with_name("topics.yaml")
 
 
@@ -35,6 +37,10 @@ class _CompanyEntry(BaseModel):
     name: str | None = Field(default=None, min_length=1)
     name_en: str | None = None
     sector: str | None = None
+    # what sort of organisation: company (the default), investor, university, exchange,
+    # government or media
+    kind: Literal["company", "investor", "university", "exchange", "government",
+                  "media"] | None = None
     parent: str | None = None
     aliases: list[str | _AliasEntry] = []
     products: list[str | _AliasEntry] = []
@@ -78,6 +84,7 @@ class Company:
     sector: str | None
     parent: str | None
     aliases: tuple[Alias, ...]
+    kind: str = "company"
 
 
 @dataclass(frozen=True)
@@ -140,7 +147,7 @@ def check_catalog(extra: list[Path] | tuple[Path, ...] = ()
 def _load(extra: list[Path] | tuple[Path, ...]) -> tuple[Catalog, list[ConfigError]]:
     problems: list[ConfigError] = []
     entries: dict[str, dict[str, Any]] = {}
-    for path in [SHIPPED_COMPANIES, *extra]:
+    for path in [*SHIPPED_COMPANIES, *extra]:
         try:
             located = load_located(path)
             parsed = _CatalogFile.model_validate(located.data)
@@ -152,7 +159,7 @@ def _load(extra: list[Path] | tuple[Path, ...]) -> tuple[Catalog, list[ConfigErr
             continue
         for index, entry in enumerate(parsed.companies):
             merged = entries.setdefault(entry.id, {"aliases": [], "products": []})
-            for key in ("name", "name_en", "sector", "parent"):
+            for key in ("name", "name_en", "sector", "kind", "parent"):
                 if getattr(entry, key) is not None:
                     merged[key] = getattr(entry, key)
             for kind in ("aliases", "products"):
@@ -197,9 +204,16 @@ def _build(entries: dict[str, dict[str, Any]], problems: list[ConfigError]) -> C
                 continue
             if all(a.text != alias.text for a in aliases):
                 aliases.append(alias)
-        companies[company_id] = Company(company_id, name, merged.get("name_en"),
-                                        merged.get("sector"), parent, tuple(aliases))
+        sector = merged.get("sector")
+        kind = merged.get("kind") or _SECTOR_KINDS.get(sector or "", "company")
+        companies[company_id] = Company(company_id, name, merged.get("name_en"), sector, parent,
+                                        tuple(aliases), kind)
     return Catalog(companies)
+
+
+# The kind an entry that gives none has, by its sector.
+_SECTOR_KINDS = {"investor": "investor", "exchange": "exchange", "media": "media",
+                 "university": "university", "government": "government"}
 
 
 def _alias(item: str | _AliasEntry, company_id: str, is_product: bool, located: LocatedYaml,
