@@ -58,3 +58,61 @@ def test_fallback_takes_the_paragraph_block_when_extraction_finds_nothing() -> N
 
 def test_empty_page_gives_empty_text_not_an_error() -> None:
     assert extract_article("<html></html>").text == ""
+
+
+ARTICLE = ("<p>摩尔线程今天发布新一代训练卡，单卡算力较上一代提升一倍，已向多家智算中心交付。</p>"
+           "<p>公司表示，新产品兼容主流框架，开发者无需改动代码即可迁移。</p>"
+           "<p>业内人士认为，国产训练卡的生态正在逐步完善，下半年出货量有望继续增长。</p>")
+
+
+def test_credits_captions_promos_and_trailers_are_not_the_article() -> None:
+    html = (f"<html><head><title>摩尔线程发布新一代训练卡_示例科技网</title></head><body>"
+            f"<h1>摩尔线程发布新一代训练卡</h1><div class='info'>2025-11-03 09:30 来源：示例科技网</div>"
+            f"<div id='content'><p>原标题：国产训练卡再进一步</p><p><img src='a.jpg'></p>"
+            f"<p>▲新一代训练卡外观。资料图</p>{ARTICLE}"
+            f"<p>责任编辑：王某</p><p>扫描下方二维码，关注我们的公众号</p>"
+            f"<p>相关阅读</p><p><a href='/1'>壁仞科技发布新芯片，性能提升明显</a></p></div>"
+            f"</body></html>")
+    extracted = extract_article(html)
+    assert extracted.title == "摩尔线程发布新一代训练卡"
+    assert extracted.text.splitlines() == [
+        "摩尔线程今天发布新一代训练卡，单卡算力较上一代提升一倍，已向多家智算中心交付。",
+        "公司表示，新产品兼容主流框架，开发者无需改动代码即可迁移。",
+        "业内人士认为，国产训练卡的生态正在逐步完善，下半年出货量有望继续增长。"]
+
+
+def test_a_table_layout_page_keeps_its_text() -> None:
+    cells = "".join(f"<tr><td>{p}</td></tr>" for p in ARTICLE.replace("<p>", "").split("</p>")
+                    if p)
+    html = (f"<html><body><table><tr><td><a href='/'>首页</a> | <a href='/n'>新闻</a></td></tr>"
+            f"<tr><td><b>摩尔线程发布新一代训练卡</b></td></tr>{cells}</table></body></html>")
+    assert "单卡算力较上一代提升一倍" in extract_article(html).text
+    assert "首页" not in extract_article(html).text
+
+
+def test_an_article_a_script_reveals_is_found() -> None:
+    html = (f"<html><body><div class='menu'><a href='/'>首页</a></div>"
+            f"<div id='js_content' style='visibility: hidden'>{ARTICLE}</div>"
+            f"<script>var ct = \"1762133400\";</script></body></html>")
+    extracted = extract_article(html)
+    assert extracted.text.startswith("摩尔线程今天发布新一代训练卡")
+    assert extracted.published_at == datetime(2025, 11, 3, 9, 30)  # the Unix time, China's clock
+
+
+@pytest.mark.parametrize("byline, meta, published", [
+    # the time printed under the headline wins over metadata that disagrees
+    ("2025年11月03日 09:30 来源：示例网", "2025-11-04T02:00:00+08:00", datetime(2025, 11, 3, 9, 30)),
+    # a byline without its year takes the metadata's
+    ("发布时间：11-03 09:30", "2025-11-03T09:30:41", datetime(2025, 11, 3, 9, 30)),
+    # two-digit years, as some portals print them
+    ("25-11-03 09:30 示例号", "", datetime(2025, 11, 3, 9, 30)),
+    # no byline: the metadata
+    ("示例网", "2025-11-03T09:30:00Z", datetime(2025, 11, 3, 9, 30)),
+])
+def test_the_date_near_the_headline_comes_first(byline: str, meta: str,
+                                                published: datetime) -> None:
+    head = f"<meta property='article:published_time' content='{meta}'>" if meta else ""
+    html = (f"<html><head>{head}</head><body><p>2019-01-01 网站公告</p>"
+            f"<h1>摩尔线程发布新一代训练卡</h1><div>{byline}</div><div>{ARTICLE}</div>"
+            f"<div class='related'><p>2024-05-06 12:00 旧闻</p></div></body></html>")
+    assert extract_article(html).published_at == published
