@@ -57,7 +57,7 @@ def test_explain_records_rejections_with_the_rule(classifier: Classifier) -> Non
     _, decisions = classifier.explain("平克·弗洛伊德的专辑《月之暗面》")
     [decision] = decisions
     assert not decision.accepted
-    assert "rejected: '平克·弗洛伊德' within 30 chars" in decision.reason
+    assert "rejected: '平克·弗洛伊德' in its clause or within 30 chars" in decision.reason
 
 
 def test_salience_levels(classifier: Classifier) -> None:
@@ -104,3 +104,61 @@ def test_event_subjects_and_details(classifier: Classifier) -> None:
     assert ("partnership", "huawei") not in events("柳药集团与华为云合作，采用盘古大模型。")
     # the subject is in the trigger's clause, not elsewhere in the sentence
     assert set(events("OpenAI利润率提升，MiniMax通过港交所聆讯。")) == {("ipo", "minimax")}
+
+
+@pytest.fixture(scope="module")
+def guarded(tmp_path_factory: pytest.TempPathFactory) -> Classifier:
+    """The shipped catalog plus companies whose rules show each context case on its own."""
+    path = tmp_path_factory.mktemp("catalog") / "guarded.yaml"
+    path.write_text("""\
+companies:
+  - id: xinghe
+    name: 星河智能
+    aliases:
+      - alias: 星河
+        require_near: [芯片, 机器人]
+  - id: milan_tech
+    name: 米兰科技
+    aliases:
+      - alias: 米兰科技
+        reject_near: [米兰, 时装周]   # 米兰 is part of the alias itself
+  - id: hongzao
+    name: 红枣科技
+    aliases:
+      - alias: 红枣
+        window: 4
+        reject_near: [煮粥, 炖汤]
+""", encoding="utf-8")
+    return Classifier.load([path])
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a brand followed by its investing arm's name needs no other context
+    ("本轮融资由星河资本领投，老股东跟投。", ["xinghe"]),
+    ("银河与星河都是夜空里的景象。", []),
+    # a reject word inside the alias is the alias, not its context
+    ("米兰科技今天发布了新一代工业相机。", ["milan_tech"]),
+    ("米兰时装周期间，米兰科技的展台人流不断。", []),
+    # a reject word in the same clause counts beyond the character window
+    ("红枣和桂圆一起放进锅里慢慢地煮粥。", []),
+    ("红枣发布了新款芯片。傍晚回家，我用小锅煮粥。", ["hongzao"]),
+])
+def test_context_rules_hold(guarded: Classifier, text: str, expected: list[str]) -> None:
+    assert ids(guarded, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a name miscased in a Chinese list is still the name; the lower-case word is not
+    ("投资方包括Minimax、智谱和月之暗面。", ["minimax", "zhipu", "moonshot"]),
+    ("这道题可以用minimax算法求解。", []),
+    # traditional script around an all-capital brand is no case mismatch
+    ("本輪融資由IDG資本領投。", ["idg_capital"]),
+    # an ambiguous word (a fruit) is no context for another ambiguous one (a grain)
+    ("小米和苹果都是秋天常见的食物。", []),
+    ("小米发布新手机，苹果股价应声下跌。", ["xiaomi", "apple"]),
+    # interface text is not news about the app
+    ("点击右上角，分享到微信朋友圈。", []),
+])
+def test_case_script_and_interface_rules(classifier: Classifier, text: str,
+                                         expected: list[str]) -> None:
+    assert ids(classifier, text) == expected

@@ -3,6 +3,7 @@ out."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,8 +43,11 @@ class Classifier:
         self.topics = topics
         # One automaton for every phrase the classifier looks for (aliases, topic keywords,
         # event cues), so a text is scanned once. A phrase may play several parts.
+        # An alias that needs context to be a company is no context for another one: 苹果 may
+        # be a fruit, so it cannot vouch for 小米 being the company.
+        ambiguous = {normalize(a.text) for a in catalog.aliases if a.require_near or a.reject_near}
         self._phrases: PhraseMatcher[_Candidate | Topic | Rule] = PhraseMatcher(
-            [(phrase, _Candidate.of(alias)) for alias in catalog.aliases
+            [(phrase, _Candidate.of(alias, ambiguous)) for alias in catalog.aliases
              for phrase in spellings(alias.text)]
             + [(keyword, topic) for topic in topics for keyword in topic.keywords]
             + [(cue, rule) for rule in EVENT_RULES for cue in rule.cues])
@@ -73,6 +77,7 @@ class Classifier:
             reading = to_simplified(text)  # what the event rules read
         accepted: list[Hit[Alias]] = []
         seen: set[tuple[int, int]] = set()
+        sentences = Sentences(text)
         plain, parts = self._plain, self._parts
         for view in views:
             matches = self._phrases.matches(view)
@@ -87,7 +92,7 @@ class Classifier:
                 candidates = parts[index].candidates
                 if not candidates or (start, end) in seen:
                     continue
-                alias, reason = _accept(text, views, start, end, candidates)
+                alias, reason = _accept(text, views, start, end, candidates, sentences)
                 if alias is not None:
                     seen.add((start, end))
                     accepted.append(Hit(start, end, alias))
@@ -95,12 +100,13 @@ class Classifier:
                     considered = [alias] if alias else [c.alias for _, c in candidates]
                     decisions += [Decision(a.text, a.company_id, start, end, alias is not None,
                                            reason) for a in considered]
+        if "分享" in text or "转发" in text or "轉發" in text:
+            accepted = [h for h in accepted if not _SHARE_TO.search(text[max(0, h.start - 6):h.start])]
         # Topics and events read the last view's matches (the simplified one); aliases both.
         topic_hits = [(topic, start, end) for i, start, end in matches for topic in parts[i].topics]
         cues = [(start, rule) for i, start, _ in matches for rule in parts[i].rules]
         chosen = longest_non_overlapping(accepted)
         salience = _salience(chosen, title_length)
-        sentences = Sentences(text)
         mentions = []
         for hit in chosen:
             company = self.catalog.companies[hit.payload.company_id]
@@ -141,9 +147,9 @@ class _Candidate:
         return not (self.alias.case_sensitive or self.reject_near or self.require_near)
 
     @classmethod
-    def of(cls, alias: Alias) -> _Candidate:
+    def of(cls, alias: Alias, ambiguous: set[str] | frozenset[str] = frozenset()) -> _Candidate:
         return cls(alias, tuple(normalize(w) for w in alias.reject_near),
-                   tuple(normalize(w) for w in alias.require_near))
+                   tuple(n for n in map(normalize, alias.require_near) if n not in ambiguous))
 
 
 @dataclass(frozen=True)
@@ -164,30 +170,82 @@ class _Part:
                    tuple(r for _, r in entries if isinstance(r, Rule)))
 
 
+# Context for a rule is the alias's window and its clause, so a guard word one comma away
+# counts however long the words between; a clause longer than this is cut to it.
+_CLAUSE_REACH = 60
+_CLAUSE_END = "。！？；;\n"
+# A brand followed by one of these names its investing arm (小米产投, 联想创投): the company's
+# own, whatever the words around it.
+_INVESTING_ARM = re.compile(r"(资本|創投|创投|投资|投資|基金|产投|產投|战投|戰投|资管|\s?(Capital|"
+                            r"Ventures|Investment|Partners)\b)")
+# Interface text, not news about the app: "分享到微信", "分享至QQ".
+_SHARE_TO = re.compile(r"(分享|转发|轉發|分享给|发送)(到|至|给|給)\s*$")
+_LATIN = re.compile(r"[A-Za-z]")
+_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef、，。：；（）《》“”]")
+
+
 def _accept(text: str, views: list[str], start: int, end: int,
-            candidates: tuple[tuple[str, _Candidate], ...]) -> tuple[Alias | None, str]:
+            candidates: tuple[tuple[str, _Candidate], ...],
+            sentences: Sentences) -> tuple[Alias | None, str]:
     """The first alias at this place whose case and context rules hold, and why."""
     reason = "no alias rule matched"
+    if _SHARE_TO.search(text[max(0, start - 6):start]):
+        return None, "interface text (share to …), not news"
     for phrase, candidate in candidates:
         alias = candidate.alias
-        if alias.case_sensitive and text[start:end].translate(KEEP_CASE) != phrase:
+        written = text[start:end].translate(KEEP_CASE)
+        if alias.case_sensitive and not _same_case(written, phrase, text, start, end):
             reason = f"{phrase!r} is case-sensitive"
             continue
         if not (candidate.reject_near or candidate.require_near):
             return alias, f"{phrase!r} accepted (alias; {alias.origin})"
         # The window includes the alias, so a rule may name a longer phrase around it
-        # (文心雕龙 for 文心, 小米粥 for 小米); in traditional text, both scripts count.
-        lo, hi = max(0, start - alias.window), end + alias.window
-        context = "\x00".join(view[lo:hi] for view in views)
-        rejected = [w for w, n in zip(alias.reject_near, candidate.reject_near, strict=True) if n in context]
+        # (文心雕龙 for 文心, 小米粥 for 小米); in traditional text, both scripts count. A word
+        # lying wholly inside the alias is the alias, not its context.
+        lo, hi = _context_span(sentences, start, end, alias.window)
+        rejected = [w for w, n in zip(alias.reject_near, candidate.reject_near, strict=True)
+                    if any(_outside(view, n, lo, hi, start, end) for view in views)]
         if rejected:
-            reason = f"{phrase!r} rejected: {rejected[0]!r} within {alias.window} chars"
+            reason = f"{phrase!r} rejected: {rejected[0]!r} in its clause or within {alias.window} chars"
             continue
-        if candidate.require_near and not any(n in context for n in candidate.require_near):
+        if candidate.require_near and not (
+                _INVESTING_ARM.match(text, end) or
+                any(_outside(view, n, lo, hi, start, end)
+                    for n in candidate.require_near for view in views)):
             reason = f"{phrase!r} rejected: none of {list(alias.require_near)} nearby"
             continue
         return alias, f"{phrase!r} accepted (context rule satisfied; {alias.origin})"
     return None, reason
+
+
+def _same_case(written: str, phrase: str, text: str, start: int, end: int) -> bool:
+    """Whether a case-sensitive alias is written as the name: its Latin letters in the same
+    case (traditional script around them does not matter), or with a capital, the way a name
+    is miscased, between Chinese characters (投资方包括Minimax、智谱)."""
+    letters = "".join(_LATIN.findall(written))
+    if letters == "".join(_LATIN.findall(phrase)):
+        return True
+    return (len(letters) >= 4 and letters != letters.lower()
+            and (start == 0 or bool(_CJK.match(text[start - 1])))
+            and (end == len(text) or bool(_CJK.match(text[end]))))
+
+
+def _context_span(sentences: Sentences, start: int, end: int, window: int) -> tuple[int, int]:
+    """Where context words count: `window` characters either side, or the clause, whichever
+    reaches further (the clause at most `_CLAUSE_REACH` beyond the alias)."""
+    left, right = sentences.span(start)
+    return (max(0, min(start - window, max(left, start - _CLAUSE_REACH))),
+            max(end + window, min(right, end + _CLAUSE_REACH)))
+
+
+def _outside(view: str, word: str, lo: int, hi: int, start: int, end: int) -> bool:
+    """Whether `word` occurs in view[lo:hi] other than wholly inside [start, end)."""
+    at = view.find(word, max(0, lo), hi)
+    while at >= 0:
+        if not (at >= start and at + len(word) <= end):
+            return True
+        at = view.find(word, at + 1, hi)
+    return False
 
 
 # The lead: the first characters of the body, where a news story says who it is about.
