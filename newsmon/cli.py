@@ -588,18 +588,33 @@ def catalog_check(files: tuple[str, ...], sources: str | None) -> None:
 
 
 @catalog.command("suggest")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False),
-                metavar="FILE...")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False),
+                metavar="[FILE]...")
+@click.option("--from-warehouse", "from_warehouse", is_flag=True,
+              help="Propose the organisations stored articles name most that the catalog lacks.")
+@click.option("--min", "min_articles", type=click.IntRange(min=1), default=3, show_default=True,
+              help="With --from-warehouse: named in at least this many articles.")
+@click.option("--db", type=click.Path(dir_okay=False), help="Warehouse file (default: $NEWSMON_DB).")
 @click.option("--sources", "sources", type=click.Path(dir_okay=False),
               help="Config file whose catalog extensions count as known.")
-def catalog_suggest(files: tuple[str, ...], sources: str | None) -> None:
-    """Propose aliases that FILE... introduces (以下简称X, X（英文名 Y）, 旗下 X), as catalog
-    YAML to review and paste into your own catalog file."""
-    from newsmon.suggestions import suggest_in_files
+def catalog_suggest(files: tuple[str, ...], from_warehouse: bool, min_articles: int,
+                    db: str | None, sources: str | None) -> None:
+    """Propose aliases that FILE... introduces (以下简称X, X（英文名 Y）, 旗下 X), or with
+    --from-warehouse the organisations outside the catalog that stored articles name most, as
+    catalog YAML to review and paste into your own catalog file."""
+    from newsmon.suggestions import suggest_from_warehouse, suggest_in_files
+    from warehouse import Warehouse
 
+    if bool(files) == from_warehouse:
+        raise click.UsageError("give FILE... or --from-warehouse")
     try:
-        click.echo(suggest_in_files([Path(f) for f in files], _catalog_files((), sources)),
-                   nl=False)
+        if from_warehouse:
+            with Warehouse.open(db, read_only=True, wait=10) as warehouse:
+                rows = warehouse.discovered_names(min_articles)
+            click.echo(suggest_from_warehouse(rows, _catalog_files((), sources)), nl=False)
+        else:
+            click.echo(suggest_in_files([Path(f) for f in files], _catalog_files((), sources)),
+                       nl=False)
     except NewsmonError as exc:
         raise click.ClickException(str(exc)) from None
 

@@ -43,6 +43,29 @@ def suggest_in_files(paths: Sequence[Path], extra_catalogs: Sequence[Path]) -> s
     return render(list(entries.values()), len(paths))
 
 
+def suggest_from_warehouse(rows: Sequence[tuple[str, str, int, str]],
+                           extra_catalogs: Sequence[Path]) -> str:
+    """Catalog YAML for the names found outside the catalog across the warehouse
+    (`Warehouse.discovered_names`), those the catalog has since learnt left out."""
+    catalog = Classifier.load(list(extra_catalogs)).catalog
+    lines = ["# Organisations the warehouse's articles name that the catalog does not have, most",
+             "# often named first. Review them, keep what is right in your own catalog file",
+             "# (listed under `catalog:` in sources.yaml), then run `newsmon catalog check`."]
+    entries = [(name, kind, count, title) for name, kind, count, title in rows
+               if catalog.resolve(name) is None]
+    if entries:
+        lines.append("companies:")
+    for name, kind, count, title in entries:
+        found = Suggestion(name, None, name, False, "discovered", 0, "")
+        lines += [f"  # in {count} articles, latest: {title}",
+                  f"  - id: {_new_id(found)}  # new: choose a lasting id",
+                  f"    name: {_quote(name)}",
+                  f"    kind: {'company' if kind not in ('investor', 'university') else kind}"]
+    if not entries:
+        lines.append("# none yet: names are counted as cycles store articles")
+    return "\n".join(lines) + "\n"
+
+
 def _entry_for(entries: dict[str, _Entry], found: Suggestion) -> _Entry:
     if found.company_id:
         return entries.setdefault(found.company_id, _Entry(found.company_id, found.name, False))

@@ -77,6 +77,17 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class Discovered:
+    """An organisation name the catalog does not have, as the text wrote it."""
+
+    name: str
+    start: int
+    end: int
+    kind: str  # investor | university | company, guessed from the name or where it stands
+    pattern: str  # suffix | role | english: how it was found
+
+
+@dataclass(frozen=True)
 class TopicLabel:
     topic: str
     evidence: str
@@ -105,6 +116,7 @@ class Labels:
     mentions: tuple[Mention, ...] = ()
     topics: tuple[TopicLabel, ...] = ()
     events: tuple[Event, ...] = ()
+    discovered: tuple[Discovered, ...] = ()  # names outside the catalog: counted, never alerted
 
     @property
     def company_ids(self) -> list[str]:

@@ -160,3 +160,25 @@ alerts:
     assert sum(int(line.split("|")[2]) for line in rows) == 1  # all fetched at once: one digest
     assert "nothing would have been sent" in invoke("alerts", "backtest", "words", *base).output
     assert "no rule 'nope'" in invoke("alerts", "backtest", "nope", *base).output
+
+
+def test_catalog_suggest_from_the_warehouse(filled_warehouse: Path, tmp_path: Path) -> None:
+    import shutil
+
+    import duckdb
+
+    db = tmp_path / "w.duckdb"
+    shutil.copy(filled_warehouse, db)
+    with duckdb.connect(str(db)) as con:
+        ids = [r[0] for r in con.execute("select article_id from articles limit 3").fetchall()]
+        con.executemany("insert into discovered_mentions values (?, ?, 'investor', 'role', ?, ?)",
+                        [(i, name, at, at + 4) for i in ids
+                         for name, at in (("青禾资本", 0), ("智谱", 10))])
+    result = invoke("catalog", "suggest", "--from-warehouse", "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert '    name: "青禾资本"\n    kind: investor' in result.output
+    assert "# in 3 articles, latest: " in result.output
+    assert '"智谱"' not in result.output  # the catalog knows it by now
+    assert "青禾资本" not in invoke("catalog", "suggest", "--from-warehouse", "--min", "4",
+                                "--db", str(db)).output
+    assert invoke("catalog", "suggest", "--db", str(db)).exit_code == 2  # neither

@@ -168,7 +168,7 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
         assert wh.migrate() == []
     with Warehouse.open(db) as wh:
         versions = wh.query("select version from schema_migrations")[1]
-        assert versions == [(1,), (2,), (3,), (4,), (5,)]
+        assert versions == [(1,), (2,), (3,), (4,), (5,), (6,)]
 
 
 def test_failed_alerts_of_an_older_warehouse_become_retrying(tmp_path: Path) -> None:
@@ -331,3 +331,24 @@ def test_a_muted_rule_records_its_alerts_without_owing_them(tmp_path: Path) -> N
         wh.mute("tracked", NOW + timedelta(days=1))
         wh.mute("tracked", None)
         assert wh.mutes(NOW) == []
+
+
+def test_discovered_names_are_stored_and_counted_across_articles(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from tasks.records import Discovered
+
+    def naming(n: int, *names: str) -> Article:
+        a = article(n, text=f"由{'、'.join(names)}参投")
+        found = tuple(Discovered(name, 1 + 5 * i, 1 + 5 * i + len(name), "investor", "role")
+                      for i, name in enumerate(names))
+        return replace(a, labels=replace(a.labels, discovered=found))
+
+    db = tmp_path / "w.duckdb"
+    articles = [naming(1, "青禾资本", "北辰创投"), naming(2, "青禾资本"), naming(3, "青禾资本")]
+    with Warehouse.open(db) as wh:
+        wh.store_cycle("c1", [run()], articles, [], [], NOW)
+        wh.store_cycle("c1", [run()], articles, [], [], NOW)  # again: counted once
+        [(name, kind, count, latest)] = wh.discovered_names(2)
+        assert (name, kind, count) == ("青禾资本", "investor", 3) and latest.startswith("标题")
+        assert [row[0] for row in wh.discovered_names(1)] == ["青禾资本", "北辰创投"]

@@ -139,6 +139,10 @@ class Warehouse:
             self._insert("entity_mentions", _mention_rows(new_articles))
             self._insert("article_topics", _topic_rows(new_articles))
             self._insert("article_events", _event_rows(new_articles))
+            self._insert("discovered_mentions", [
+                {"article_id": a.article_id, "name": d.name, "kind": d.kind,
+                 "pattern": d.pattern, "start": d.start, "end": d.end}
+                for a in new_articles for d in a.labels.discovered])
             self._insert("article_signatures", [
                 {"article_id": s.article_id, "story_id": s.story_id,
                  "signature": s.signature.tolist(), "fetched_at": now}
@@ -225,7 +229,7 @@ class Warehouse:
         if not replaces:
             return
         old = sorted(replaces.values())
-        for table in ("entity_mentions", "article_topics", "article_events",
+        for table in ("entity_mentions", "article_topics", "article_events", "discovered_mentions",
                       "article_signatures", "articles"):
             self.con.execute(f"DELETE FROM {table} WHERE article_id IN "
                              f"(SELECT unnest(?::VARCHAR[]))", [old])
@@ -526,6 +530,16 @@ class Warehouse:
                       for kind, company_id, company, evidence, confidence, details in found["e"])),
                 fetched, issue))
         return articles, {a.article_id: row[9] for a, row in zip(articles, rows, strict=True)}
+
+    def discovered_names(self, min_articles: int = 2) -> list[tuple[str, str, int, str]]:
+        """Names found outside the catalog in at least `min_articles` articles, most first:
+        (name, kind, articles, the title of the latest article naming it)."""
+        return self.con.execute("""
+            SELECT d.name, mode(d.kind), count(DISTINCT d.article_id),
+                   arg_max(a.title, a.fetched_at)
+            FROM discovered_mentions d JOIN articles a USING (article_id)
+            GROUP BY d.name HAVING count(DISTINCT d.article_id) >= ?
+            ORDER BY 3 DESC, 1""", [min_articles]).fetchall()
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[tuple]]:
         """Run read statements (SELECT, DESCRIBE, SHOW, EXPLAIN of a read …), as DuckDB's parser

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tasks.classify.catalog import Alias, Catalog, Topic, load_catalog, load_topics
+from tasks.classify.discover import PHRASES as DISCOVERY_PHRASES
+from tasks.classify.discover import discover
 from tasks.classify.events import RULES as EVENT_RULES
 from tasks.classify.events import Rule, extract_events
 from tasks.classify.matcher import (
@@ -46,12 +48,14 @@ class Classifier:
         # An alias that needs context to be a company is no context for another one: 苹果 may
         # be a fruit, so it cannot vouch for 小米 being the company.
         ambiguous = {normalize(a.text) for a in catalog.aliases if a.require_near or a.reject_near}
-        self._phrases: PhraseMatcher[_Candidate | Topic | Rule] = PhraseMatcher(
+        self._phrases: PhraseMatcher[_Candidate | Topic | Rule | _Clue] = PhraseMatcher(
             [(phrase, _Candidate.of(alias, ambiguous)) for alias in catalog.aliases
              for phrase in spellings(alias.text)]
             + [(keyword, topic) for topic in topics for keyword in topic.keywords]
-            + [(cue, rule) for rule in EVENT_RULES for cue in rule.cues])
+            + [(cue, rule) for rule in EVENT_RULES for cue in rule.cues]
+            + [(phrase, _Clue(what)) for phrase, what in DISCOVERY_PHRASES])
         self._parts = [_Part.of(self._phrases.entries(i)) for i in range(self._phrases.size)]
+        self._known = {a.text.casefold() for a in catalog.aliases}  # not "discovered" again
         self._plain = [part.plain for part in self._parts]
 
     @classmethod
@@ -114,7 +118,11 @@ class Classifier:
                                     hit.end, sentences.around(hit.start, hit.end),
                                     salience[company.id]))
         events = extract_events(sentences, mentions, cues, self.catalog.companies, reading)
-        return Labels(tuple(mentions), tuple(self._topics(sentences, topic_hits)), tuple(events))
+        clues = [(start, end, clue) for i, start, end in matches if (clue := parts[i].clue)]
+        discovered = [d for d in discover(text, clues, [(h.start, h.end) for h in chosen])
+                      if d.name.casefold() not in self._known]
+        return Labels(tuple(mentions), tuple(self._topics(sentences, topic_hits)), tuple(events),
+                      tuple(discovered))
 
     def _topics(self, sentences: Sentences,
                 hits: list[tuple[str, int, int]]) -> list[TopicLabel]:
@@ -132,6 +140,13 @@ class Classifier:
                 evidence = sentences.around(start, end, 120)
                 labels.append(TopicLabel(topic.id, f"{sentences.text[start:end]}: {evidence}"))
         return labels
+
+
+@dataclass(frozen=True)
+class _Clue:
+    """A word of discover.PHRASES in the automaton: what it tells of a name near it."""
+
+    what: str  # suffix | role | english
 
 
 @dataclass(frozen=True)
@@ -160,14 +175,16 @@ class _Part:
     plain: Alias | None  # the only alias, when it has no case or context rule to check
     topics: tuple[str, ...]  # the topics it is a keyword of
     rules: tuple[Rule, ...]  # the event rules it is a cue of
+    clue: str | None  # a word names outside the catalog end in or stand before (discover.py)
 
     @classmethod
-    def of(cls, entries: list[tuple[str, _Candidate | Topic | Rule]]) -> _Part:
+    def of(cls, entries: list[tuple[str, _Candidate | Topic | Rule | _Clue]]) -> _Part:
         candidates = tuple((p, c) for p, c in entries if isinstance(c, _Candidate))
         plain = (candidates[0][1].alias if len(candidates) == 1 and candidates[0][1].is_plain
                  else None)
         return cls(candidates, plain, tuple(t.id for _, t in entries if isinstance(t, Topic)),
-                   tuple(r for _, r in entries if isinstance(r, Rule)))
+                   tuple(r for _, r in entries if isinstance(r, Rule)),
+                   next((c.what for _, c in entries if isinstance(c, _Clue)), None))
 
 
 # Context for a rule is the alias's window and its clause, so a guard word one comma away

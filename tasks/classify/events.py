@@ -44,12 +44,14 @@ _ROLE = re.compile(r"(CEO|CTO|COO|CFO|首席\S{2,4}官|首席科学家|总裁|�
 # Sectors that are never the subject of an event type, though often named beside it: funds
 # and universities invest or list others, exchanges list, media report, and a university in
 # a sentence about a new job is an alma mater.
+# (Sectors and kinds alike: a government body is never the subject of these either.)
 _NEVER_SUBJECT = {
-    "funding": frozenset({"investor", "exchange", "media", "research"}),
-    "ipo": frozenset({"investor", "exchange", "media", "research"}),
-    "executive_change": frozenset({"exchange", "media", "research"}),
+    "funding": frozenset({"investor", "exchange", "media", "research", "university",
+                          "government"}),
+    "ipo": frozenset({"investor", "exchange", "media", "research", "university", "government"}),
+    "executive_change": frozenset({"exchange", "media", "research", "university", "government"}),
 }
-_DEFAULT_NEVER = frozenset({"exchange", "media"})
+_DEFAULT_NEVER = frozenset({"exchange", "media", "government"})
 _CLAUSE_END = re.compile(r"[，,；;：:]")
 
 
@@ -119,7 +121,7 @@ def extract_events(sentences: Sentences, mentions: Sequence[Mention],
     starts = [mention.start for mention in mentions]
     # The company a headline is about, for sentences that leave it out ("与英特尔联手…").
     main = next((m for m in mentions if m.salience == "title"
-                 and companies[m.company_id].sector not in _NEVER_SUBJECT["funding"]), None)
+                 and _may_be_subject(companies[m.company_id], _NEVER_SUBJECT["funding"])), None)
     found: dict[tuple[str, str], Event] = {}
     for span, present in cued.items():
         named = mentions[bisect_left(starts, span[0]):bisect_left(starts, span[1])]
@@ -181,7 +183,7 @@ def _subjects(kind: str, named: Sequence[Mention], companies: Mapping[str, Compa
     never = _NEVER_SUBJECT.get(kind, _DEFAULT_NEVER)
     first: dict[str, Mention] = {}
     for mention in named:
-        if companies[mention.company_id].sector not in never:
+        if _may_be_subject(companies[mention.company_id], never):
             first.setdefault(mention.company_id, mention)
     unique = list(first.values())
     if kind == "partnership":
@@ -251,3 +253,7 @@ def _amount(match: re.Match[str]) -> dict[str, object]:
     amount = match.group("number") + (f" {scale[match.group('scale')]}"
                                       if match.group("scale") else "")
     return {"amount": amount, "currency": currency[match.group("symbol")]}
+
+
+def _may_be_subject(company: Company, never: frozenset[str]) -> bool:
+    return company.sector not in never and company.kind not in never

@@ -1,0 +1,47 @@
+"""tasks/classify/discover.py through the classifier: organisation names outside the catalog,
+in written sentences that follow the ways news names investors, partners and start-ups."""
+
+import pytest
+
+from tasks.classify import Classifier
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Classifier:
+    return Classifier.load()
+
+
+def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
+    return [(d.name, d.kind) for d in classifier.classify(text).discovered]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("本轮融资由青禾资本领投，北辰创投跟投，老股东云杉基金继续加注。",
+     [("青禾资本", "investor"), ("北辰创投", "investor"), ("云杉基金", "investor")]),
+    ("由蓝渡领投，其他投资方包括智谱。", [("蓝渡", "investor")]),  # no suffix: its role says it
+    ("该公司与深圳市华曦智能科技有限公司签约，双方将在具身智能领域合作。",
+     [("深圳市华曦智能科技有限公司", "company")]),
+    ("星汉机器人宣布完成新一轮融资。", [("星汉机器人", "company")]),
+    ("The round was led by Northwind Capital, with Bluefin Robotics joining as a partner.",
+     [("Northwind Capital", "investor"), ("Bluefin Robotics", "company")]),
+    ("北京云麓大学和南湖实验室的研究团队发表了论文。",
+     [("北京云麓大学", "university"), ("南湖实验室", "university")]),
+])
+def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
+                                             expected: list[tuple[str, str]]) -> None:
+    assert found(classifier, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "公司表示，人工智能技术与汽车行业的结合正在加速。",  # field words, not names
+    "社会资本和国有资本都在加大投入，耐心资本尤其重要。",  # kinds of capital, not firms
+    "多家基金参与了本轮，相关科技企业也在观望。",
+    "我们坚持自主研发核心技术，持续打磨产品。",
+])
+def test_phrases_that_only_look_like_names_are_not(classifier: Classifier, text: str) -> None:
+    assert found(classifier, text) == []
+
+
+def test_catalog_names_are_mentions_not_discoveries(classifier: Classifier) -> None:
+    labels = classifier.classify("本轮由红杉中国领投，MiniMax参与。")
+    assert "hongshan" in labels.company_ids and labels.discovered == ()
