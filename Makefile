@@ -8,6 +8,9 @@ STAMP  := $(VENV)/.installed
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
+	# the pip a venv starts with (23.x here) fails to resolve lxml's extras, which two
+	# dependencies ask for under two spellings
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check 'pip>=24.1'
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 

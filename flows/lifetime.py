@@ -13,17 +13,28 @@ _CHECK_EVERY_S = 0.5
 
 def end_with_service() -> None:
     """When this process was started by serve (directly or not), end it the moment serve is
-    gone: a daemon thread checks the parent, then exits hard. What the run had not committed
-    is rolled back by the warehouse, and the restarted serve marks the run crashed."""
+    gone, even if that was before the run began: a daemon thread checks that serve's process
+    still exists, then exits hard. What the run had not committed is rolled back by the
+    warehouse, and the restarted serve marks the run crashed."""
     serve = os.environ.get(SERVE_PID)
     if not serve or not serve.isdigit() or os.getpid() == int(serve):
         return
-    parent = os.getppid()
+    pid, parent = int(serve), os.getppid()
+
+    def gone() -> bool:
+        if os.getppid() != parent:  # reparented: the parent died (serve, or one under it)
+            return True
+        try:
+            os.kill(pid, 0)  # no signal sent: whether serve's process is still there
+        except ProcessLookupError:
+            return True  # serve died before this run began watching
+        except PermissionError:
+            pass  # there, under another user
+        return False
 
     def watch() -> None:
-        while True:
-            if os.getppid() != parent:
-                os._exit(70)
+        while not gone():
             threading.Event().wait(_CHECK_EVERY_S)
+        os._exit(70)
 
     threading.Thread(target=watch, name="end-with-serve", daemon=True).start()

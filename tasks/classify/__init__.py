@@ -159,7 +159,8 @@ class _Candidate:
 
     @property
     def is_plain(self) -> bool:
-        return not (self.alias.case_sensitive or self.reject_near or self.require_near)
+        return not (self.alias.case_sensitive or self.reject_near or self.require_near
+                    or _WORD_LIKE.match(self.alias.text))
 
     @classmethod
     def of(cls, alias: Alias, ambiguous: set[str] | frozenset[str] = frozenset()) -> _Candidate:
@@ -198,6 +199,9 @@ _INVESTING_ARM = re.compile(r"(资本|創投|创投|投资|投資|基金|产投|
 # Interface text, not news about the app: "分享到微信", "分享至QQ".
 _SHARE_TO = re.compile(r"(分享|转发|轉發|分享给|发送)(到|至|给|給)\s*$")
 _LATIN = re.compile(r"[A-Za-z]")
+# A capitalised Latin name that is also a word (Anthropic, Amazon): in lower case in an English
+# sentence it is the word ("the anthropic principle").
+_WORD_LIKE = re.compile(r"[A-Z][a-z]{3,}$")
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef、，。：；（）《》“”]")
 
 
@@ -214,25 +218,33 @@ def _accept(text: str, views: list[str], start: int, end: int,
         if alias.case_sensitive and not _same_case(written, phrase, text, start, end):
             reason = f"{phrase!r} is case-sensitive"
             continue
+        if written.islower() and _WORD_LIKE.match(phrase) and _in_english(text, start, end):
+            reason = f"{phrase!r} written in lower case in English text: a word, not the name"
+            continue
         if not (candidate.reject_near or candidate.require_near):
             return alias, f"{phrase!r} accepted (alias; {alias.origin})"
         # The window includes the alias, so a rule may name a longer phrase around it
         # (文心雕龙 for 文心, 小米粥 for 小米); in traditional text, both scripts count. A word
         # lying wholly inside the alias is the alias, not its context.
         lo, hi = _context_span(sentences, start, end, alias.window)
-        rejected = [w for w, n in zip(alias.reject_near, candidate.reject_near, strict=True)
-                    if any(_outside(view, n, lo, hi, start, end) for view in views)]
+        rejected = next((w for w, n in zip(alias.reject_near, candidate.reject_near, strict=True)
+                         if _near(views, n, lo, hi, start, end)), None)
         if rejected:
-            reason = f"{phrase!r} rejected: {rejected[0]!r} in its clause or within {alias.window} chars"
+            reason = f"{phrase!r} rejected: {rejected!r} in its clause or within {alias.window} chars"
             continue
         if candidate.require_near and not (
-                _INVESTING_ARM.match(text, end) or
-                any(_outside(view, n, lo, hi, start, end)
-                    for n in candidate.require_near for view in views)):
+                _INVESTING_ARM.match(text, end)
+                or any(_near(views, n, lo, hi, start, end) for n in candidate.require_near)):
             reason = f"{phrase!r} rejected: none of {list(alias.require_near)} nearby"
             continue
         return alias, f"{phrase!r} accepted (context rule satisfied; {alias.origin})"
     return None, reason
+
+
+def _in_english(text: str, start: int, end: int) -> bool:
+    """Whether the words around text[start:end] are Latin (an English sentence)."""
+    around = text[max(0, start - 12):start] + text[end:end + 12]
+    return len(_LATIN.findall(around)) >= 6
 
 
 def _same_case(written: str, phrase: str, text: str, start: int, end: int) -> bool:
@@ -253,6 +265,11 @@ def _context_span(sentences: Sentences, start: int, end: int, window: int) -> tu
     left, right = sentences.span(start)
     return (max(0, min(start - window, max(left, start - _CLAUSE_REACH))),
             max(end + window, min(right, end + _CLAUSE_REACH)))
+
+
+def _near(views: list[str], word: str, lo: int, hi: int, start: int, end: int) -> bool:
+    """Whether `word` is context of the alias at [start, end) in any view of the text."""
+    return any(_outside(view, word, lo, hi, start, end) for view in views)
 
 
 def _outside(view: str, word: str, lo: int, hi: int, start: int, end: int) -> bool:

@@ -8,6 +8,10 @@ it sets.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -18,6 +22,7 @@ from newsmon.errors import ConfigError
 from newsmon.yamlfile import LocatedYaml, load_located
 
 SHIPPED_COMPANIES = sorted(Path(__file__).parent.glob("companies*.yaml"))
+_CACHE_VERSION = 1  # bump when Catalog, Company or Alias change shape
 KINDS = ("company", "investor", "university", "exchange", "government", "media")
 SHIPPED_TOPICS = Path(__file__).with_name("topics.yaml")
 
@@ -123,11 +128,50 @@ def default_case_sensitive(alias: str) -> bool:
 
 def load_catalog(extra: list[Path] | tuple[Path, ...] = ()) -> Catalog:
     """The shipped catalog merged with the user's files, validated as a whole. Raises the first
-    problem found; `check_catalog` lists them all."""
+    problem found; `check_catalog` lists them all. A catalog that loaded cleanly is kept in the
+    user's cache, keyed by its files' sizes and times, so the next command skips parsing it."""
+    files = [*SHIPPED_COMPANIES, *extra]
+    cache = _cache_path(files)
+    if cache is not None:
+        try:
+            with cache.open("rb") as handle:
+                cached = pickle.load(handle)
+            if isinstance(cached, Catalog):
+                return cached
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+            pass
     catalog, problems = _load(extra)
     if problems:
         raise problems[0]
+    if cache is not None:
+        _keep(cache, catalog)
     return catalog
+
+
+def _cache_path(files: list[Path]) -> Path | None:
+    """Where the built catalog of these files is cached; None when a file cannot be read."""
+    try:
+        stamp = [(str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns) for p in files]
+    except OSError:
+        return None
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsmon"
+    digest = hashlib.sha256(repr((_CACHE_VERSION, stamp)).encode()).hexdigest()[:20]
+    return root / f"catalog-{digest}.pickle"
+
+
+def _keep(cache: Path, catalog: Catalog) -> None:
+    """Write the cache atomically, dropping the caches of earlier versions of the files."""
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        for old in cache.parent.glob("catalog-*.pickle"):
+            if old != cache and time.time() - old.stat().st_mtime > 3600:
+                old.unlink(missing_ok=True)
+        partial = cache.with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("wb") as handle:
+            pickle.dump(catalog, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(cache)
+    except OSError:
+        pass  # no cache: the next command parses the files again
 
 
 def check_catalog(extra: list[Path] | tuple[Path, ...] = ()
