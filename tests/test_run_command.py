@@ -82,26 +82,33 @@ def hanging_feed(tmp_path: Path):
     server.stop()
 
 
-@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
-def test_a_killed_run_leaves_no_prefect_server_behind(tmp_path: Path, hanging_feed,
-                                                     how: signal.Signals) -> None:
+def test_a_killed_run_leaves_no_prefect_server_behind(tmp_path: Path, hanging_feed) -> None:
+    """SIGTERM (a clean stop, exit 143) and SIGKILL (the server notices and ends), each on a
+    run of its own; the two run side by side, each with its temporary server."""
     server, config = hanging_feed
-    run = subprocess.Popen([*NEWSMON, "run", "--sources", str(config)], cwd=PROJECT,
-                           env=environment(tmp_path), stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE)
-    try:  # the cycle is fetching: its server is up and the feed request is hanging
-        wait_until(lambda: any(path == "/hang" for path, _ in server.requests), 90,
-                   "the cycle to reach the feed")
-        children = descendants(run.pid)
-        assert children, "the temporary Prefect server should be a child of newsmon run"
-        run.send_signal(how)
-        run.wait(30)
-        wait_until(lambda: not alive(children), 30, f"children {children} to exit")
+    runs = {}
+    for how in (signal.SIGTERM, signal.SIGKILL):
+        home = tmp_path / how.name
+        home.mkdir()
+        runs[how] = subprocess.Popen([*NEWSMON, "run", "--sources", str(config)], cwd=PROJECT,
+                                     env=environment(home), stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+    try:  # both cycles are fetching: their servers are up and the feed requests hang
+        wait_until(lambda: sum(path == "/hang" for path, _ in server.requests) >= 2, 120,
+                   "both cycles to reach the feed")
+        children = {how: descendants(run.pid) for how, run in runs.items()}
+        for how, run in runs.items():
+            assert children[how], "the temporary Prefect server should be a child of newsmon run"
+            run.send_signal(how)
+        for run in runs.values():
+            run.wait(30)
+        every = set().union(*children.values())
+        wait_until(lambda: not alive(every), 30, f"children {every} to exit")
     finally:
-        run.kill()
-        run.wait()
-    if how == signal.SIGTERM:
-        assert run.returncode == 128 + signal.SIGTERM
+        for run in runs.values():
+            run.kill()
+            run.wait()
+    assert runs[signal.SIGTERM].returncode == 128 + signal.SIGTERM
 
 
 def test_a_second_run_says_who_holds_the_lock_and_exits_0(tmp_path: Path) -> None:
