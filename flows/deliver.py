@@ -13,11 +13,15 @@ from tasks.events import delivery_events
 from tasks.pipeline import announce, deliver, warehouse_turn
 from tasks.plan import plan_cycle
 
+# A run serve starts is a fresh process that imports this module first of all: it watches
+# serve from here on, before its first call to the API (which, serve gone, would retry for
+# minutes).
+end_with_service()
+
 
 @flow(name="deliver-alerts", log_prints=False, persist_result=False)
 def deliver_alerts(config_path: str | None = None, db_path: str | None = None) -> DeliveryReport:
     """Every alert still owed, once per channel; newsmon.alert.sent/failed for each."""
-    end_with_service()
     try:
         plan = plan_cycle(config_path, db_path)
     except ConfigError as exc:

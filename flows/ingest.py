@@ -58,13 +58,18 @@ def config_failed(exc: ConfigError) -> Any:
     return Failed(message=str(exc), data=exc)
 
 
+# A run serve starts is a fresh process that imports this module first of all: it watches
+# serve from here on, before its first call to the API (which, serve gone, would retry for
+# minutes).
+end_with_service()
+
+
 @flow(name="ingest", log_prints=False, persist_result=False)
 def ingest(config_path: str | None = None, db_path: str | None = None,
            deliver_alerts: bool = True, summary_line: bool = False) -> CycleSummary:
     """One cycle over every enabled source in the config. Under `newsmon serve` alerts are
     left to the deliver-alerts flow, which the cycle's newsmon.alerts.queued event starts,
     and the cycle ends with its `summary_line` on stderr."""
-    end_with_service()
     started = datetime.now(UTC)
     cycle_id = f"{started:%Y%m%dT%H%M%SZ}-{uuid4().hex[:6]}"
     try:

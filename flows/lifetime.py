@@ -9,6 +9,7 @@ import threading
 
 SERVE_PID = "NEWSMON_SERVE_PID"  # set by serve, inherited by the runs it starts
 _CHECK_EVERY_S = 0.5
+_watching = False
 
 
 def end_with_service() -> None:
@@ -16,9 +17,11 @@ def end_with_service() -> None:
     gone, even if that was before the run began: a daemon thread checks that serve's process
     still exists, then exits hard. What the run had not committed is rolled back by the
     warehouse, and the restarted serve marks the run crashed."""
+    global _watching
     serve = os.environ.get(SERVE_PID)
-    if not serve or not serve.isdigit() or os.getpid() == int(serve):
+    if _watching or not serve or not serve.isdigit() or os.getpid() == int(serve):
         return
+    _watching = True
     pid, parent = int(serve), os.getppid()
 
     def gone() -> bool:

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -102,6 +103,12 @@ def test_serve_killed_while_fetching_then_while_storing_owes_every_alert_once(
         assert "Prefect UI at" in banner, banner + serve.stderr.read()
         return serve
 
+    def command_line(pid: int) -> str:
+        try:
+            return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            return f"{pid} (gone)"
+
     def runs(*states: str) -> list[dict]:
         response = httpx.post(f"{api}/flow_runs/filter", json={
             "flow_runs": {"state": {"type": {"any_": list(states)}}}}, timeout=10)
@@ -116,7 +123,11 @@ def test_serve_killed_while_fetching_then_while_storing_owes_every_alert_once(
         assert below, "serve runs a Prefect server and a flow-run process"
         serve.send_signal(signal.SIGKILL)
         serve.wait(10)
-        wait_until(lambda: not alive(below), 30, "every process serve started to end with it")
+        give_up = time.monotonic() + 30
+        while left := alive(below):
+            assert time.monotonic() < give_up, ("every process serve started should end with it; "
+                                                "left: " + "; ".join(map(command_line, left)))
+            time.sleep(0.05)
 
     serve = None
     try:

@@ -23,7 +23,6 @@ from newsmon.yamlfile import LocatedYaml, load_located
 
 SHIPPED_COMPANIES = sorted(Path(__file__).parent.glob("companies*.yaml"))
 _CACHE_VERSION = 1  # bump when Catalog, Company or Alias change shape
-KINDS = ("company", "investor", "university", "exchange", "government", "media")
 SHIPPED_TOPICS = Path(__file__).with_name("topics.yaml")
 
 

@@ -22,7 +22,6 @@ _SUFFIXES = {
                "半導體|微电子|汽车|汽車|智驾|银行|銀行|证券|證券|保险|保險",
 }
 _KIND_OF = {word: kind for kind, words in _SUFFIXES.items() for word in words.split("|")}
-_STRONG = {"investor", "university"}  # suffixes that make a name on their own
 _WEAK = ("科技", "汽车", "汽車", "机器人", "機器人", "半导体", "半導體", "保险", "保險")
 _LONG_NAMES = ("有限公司", "有限责任公司", "股份有限公司")  # legal names run longer
 # Characters and words a name does not run back over: a name starts after them.

@@ -22,7 +22,7 @@ _PARAGRAPHS = frozenset({"p", "section", "h2", "h3", "h4", "blockquote", "pre"})
 _SKIP = frozenset({"script", "style", "noscript", "iframe", "form", "button", "select",
                    "textarea", "figcaption"})
 _MIN_CHARS = 40  # less than this is no article
-_SHORTER = 0.5  # readability's text shorter than this share of trafilatura's: a wrong block
+_SHORTER = 0.5  # readability's prose below this share of another candidate's: a wrong block
 
 # A line that ends the article: what follows is the page's, not the story's.
 _TRAILER = re.compile(r"^(相关(新闻|阅读|资讯|文章|报道|推荐|链接)|推荐阅读|延伸阅读|延伸\s*·?\s*推荐|"
