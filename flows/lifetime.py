@@ -41,3 +41,62 @@ def end_with_service() -> None:
         os._exit(70)
 
     threading.Thread(target=watch, name="end-with-serve", daemon=True).start()
+
+
+# The guardian: a small process of its own that outlives a killed serve. While serve lives it
+# notes every process below it (Prefect's runner may start a run as `python -m prefect.engine`,
+# which runs no newsmon code until it has spoken to the API); when serve is gone, it kills the
+# ones still there, so none goes on alone retrying a dead API. Stdlib only, run with -I -S.
+_GUARDIAN = r"""
+import os, signal, sys, time
+serve, me = int(sys.argv[1]), os.getpid()
+
+def table():
+    parents = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(name)] = (fields[0], int(fields[1]), fields[19])
+    return parents
+
+def below(parents):
+    found, todo = {}, [serve]
+    while todo:
+        pid = todo.pop()
+        for child, (_, ppid, started) in parents.items():
+            if ppid == pid and child != me and child not in found:
+                found[child] = started
+                todo.append(child)
+    return found
+
+known = {}
+while True:
+    parents = table()
+    if serve in parents and parents[serve][0] != "Z" and os.getppid() == serve:
+        known = below(parents)
+        time.sleep(0.5)
+        continue
+    for pid, started in known.items():
+        if pid in parents and parents[pid][2] == started:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+    break
+"""
+
+
+def start_guardian() -> None:
+    """Start the guardian of this process's children (Linux: it reads /proc)."""
+    import subprocess
+    import sys
+
+    if not os.path.isdir("/proc/self"):
+        return
+    subprocess.Popen([sys.executable, "-I", "-S", "-c", _GUARDIAN, str(os.getpid())],
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, close_fds=True)

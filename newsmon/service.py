@@ -188,7 +188,7 @@ def serve(config_path: str | None, db_path: str | None, *,
           on_started: Callable[[Started], None]) -> None:
     """Run the service until SIGTERM/SIGINT. Config errors raise before anything starts.
     In-flight runs are cancelled cleanly on the way out."""
-    from flows.lifetime import SERVE_PID
+    from flows.lifetime import SERVE_PID, start_guardian
     from tasks.plan import plan_cycle
 
     if "prefect" in sys.modules:  # its settings would be the ones read at that import
@@ -199,6 +199,7 @@ def serve(config_path: str | None, db_path: str | None, *,
     own_server = not os.environ.get("PREFECT_API_URL")
     os.environ.update(service_environment(plan.warehouse_path, settings.ui_port, os.environ))
     os.environ[SERVE_PID] = str(os.getpid())  # its flow runs end with it (flows/lifetime.py)
+    start_guardian()
     stop = threading.Event()
     with ExitStack() as stack:
         api_url = stack.enter_context(prefect_server_for_service(
