@@ -11,7 +11,7 @@ from flows.lifetime import end_with_service
 from newsmon.errors import ConfigError
 from tasks.events import delivery_events
 from tasks.pipeline import announce, deliver, warehouse_turn
-from tasks.plan import plan_cycle
+from tasks.plan import plan_delivery
 
 # A run serve starts is a fresh process that imports this module first of all: it watches
 # serve from here on, before its first call to the API (which, serve gone, would retry for
@@ -23,7 +23,7 @@ end_with_service()
 def deliver_alerts(config_path: str | None = None, db_path: str | None = None) -> DeliveryReport:
     """Every alert still owed, once per channel; newsmon.alert.sent/failed for each."""
     try:
-        plan = plan_cycle(config_path, db_path)
+        plan = plan_delivery(config_path, db_path)
     except ConfigError as exc:
         return config_failed(exc)
     with warehouse_turn():

@@ -376,10 +376,10 @@ def alerts_test(channel: str | None, sources: str | None, db: str | None) -> Non
 
     from alerts.render import Message
     from newsmon.errors import DeliveryError
-    from tasks.plan import plan_cycle
+    from tasks.plan import plan_delivery
 
     try:
-        channels = plan_cycle(sources, db).channels
+        channels = plan_delivery(sources, db).channels
     except NewsmonError as exc:
         raise click.ClickException(str(exc)) from None
     chosen = [c for c in channels if channel in (None, c.label)]

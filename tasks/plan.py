@@ -28,8 +28,26 @@ class CyclePlan:
 
     @property
     def policy(self) -> Policy:
-        return Policy(self.config.max_attempts, {r.name: r.timing for r in self.rules},
-                      self.config.service.timezone)
+        return delivery_policy(self.config)
+
+
+@dataclass(frozen=True)
+class DeliveryPlan:
+    """What a delivery needs: channels, policy, warehouse. No classifier: sending what is owed
+    reads no article, so a delivery starts without loading the catalog."""
+
+    config: Config
+    channels: list[Channel]
+    warehouse_path: Path
+
+    @property
+    def policy(self) -> Policy:
+        return delivery_policy(self.config)
+
+
+def delivery_policy(config: Config) -> Policy:
+    return Policy(config.max_attempts, {r.name: r.timing(config.quiet_hours) for r in config.rules},
+                  config.service.timezone)
 
 
 def plan_cycle(config_path: str | None = None, db_path: str | None = None) -> CyclePlan:
@@ -41,7 +59,17 @@ def plan_cycle(config_path: str | None = None, db_path: str | None = None) -> Cy
                           list(config.named_channels), {s.id: s.tags for s in config.sources},
                           config.quiet_hours)
     warehouse_path = Path(db_path) if db_path else default_path()
-    channels = build_channels(config.channels, key=label_key(warehouse_path),
-                              named=config.named_channels, max_per_hour=config.max_per_hour,
-                              caps=config.channel_caps)
-    return CyclePlan(config, classifier, rules, channels, warehouse_path)
+    return CyclePlan(config, classifier, rules, _channels(config, warehouse_path), warehouse_path)
+
+
+def plan_delivery(config_path: str | None = None, db_path: str | None = None) -> DeliveryPlan:
+    """The config and channels a delivery needs, checked; ConfigError names file and line."""
+    config = load_config(config_path)
+    warehouse_path = Path(db_path) if db_path else default_path()
+    return DeliveryPlan(config, _channels(config, warehouse_path), warehouse_path)
+
+
+def _channels(config: Config, warehouse_path: Path) -> list[Channel]:
+    return build_channels(config.channels, key=label_key(warehouse_path),
+                          named=config.named_channels, max_per_hour=config.max_per_hour,
+                          caps=config.channel_caps)

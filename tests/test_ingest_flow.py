@@ -197,18 +197,21 @@ class FlowRunLog(logging.Handler):
         self.records.append(record)
 
 
-@pytest.mark.parametrize("run_flow", [ingest, deliver_alerts], ids=["ingest", "deliver-alerts"])
+@pytest.mark.parametrize("run_flow, was, mistake, where", [
+    (ingest, "[无问芯穹, MiniMax]", "[无问芯琼, MiniMax]", 7),  # a rule's company: cycles read rules
+    (deliver_alerts, "alerts:\n", "alerts:\n  max_attempts: 0\n", 6),  # what a delivery reads
+], ids=["ingest", "deliver-alerts"])
 def test_a_config_mistake_ends_the_run_failed_with_its_line_and_no_traceback(
-        run_flow, seeds_config: Path, tmp_path: Path) -> None:
+        run_flow, was: str, mistake: str, where: int, seeds_config: Path, tmp_path: Path) -> None:
     """Each run reads the config again (under `newsmon serve`, a typo can appear meanwhile):
     the run ends Failed with the error's one line, logged once, without a traceback."""
-    seeds_config.write_text(seeds_config.read_text(encoding="utf-8").replace(
-        "[无问芯穹, MiniMax]", "[无问芯琼, MiniMax]"), encoding="utf-8")
+    seeds_config.write_text(seeds_config.read_text(encoding="utf-8").replace(was, mistake),
+                            encoding="utf-8")
     db = str(tmp_path / "w.duckdb")
-    with pytest.raises(ConfigError) as mistake:
+    with pytest.raises(ConfigError) as raised:
         plan_cycle(str(seeds_config), db)
-    line = str(mistake.value)
-    assert line.startswith(f"{seeds_config}:7 ") and "'无问芯琼'" in line
+    line = str(raised.value)
+    assert line.startswith(f"{seeds_config}:{where} ")
 
     log = FlowRunLog()
     logger = logging.getLogger("prefect.flow_runs")
@@ -221,5 +224,5 @@ def test_a_config_mistake_ends_the_run_failed_with_its_line_and_no_traceback(
     assert [r.getMessage() for r in log.records if r.levelno >= logging.ERROR] == [line]
     assert [r for r in log.records if r.exc_info] == []
     assert not (tmp_path / "w.duckdb").exists()  # nothing was opened, let alone fetched
-    with pytest.raises(ConfigError, match="无问芯琼"):  # a direct call, as `newsmon run` makes
+    with pytest.raises(ConfigError, match=f":{where} "):  # a direct call, as `newsmon run` makes
         run_flow(config_path=str(seeds_config), db_path=db)
