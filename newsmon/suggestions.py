@@ -43,6 +43,10 @@ def suggest_in_files(paths: Sequence[Path], extra_catalogs: Sequence[Path]) -> s
     return render(list(entries.values()), len(paths))
 
 
+# The kinds discovery tells apart, besides company.
+_KINDS = ("investor", "university", "government", "media")
+
+
 def suggest_from_warehouse(rows: Sequence[tuple[str, str, int, str]],
                            extra_catalogs: Sequence[Path]) -> str:
     """Catalog YAML for the names found outside the catalog across the warehouse
@@ -60,7 +64,7 @@ def suggest_from_warehouse(rows: Sequence[tuple[str, str, int, str]],
         lines += [f"  # in {count} articles, latest: {title}",
                   f"  - id: {_new_id(found)}  # new: choose a lasting id",
                   f"    name: {_quote(name)}",
-                  f"    kind: {'company' if kind not in ('investor', 'university') else kind}"]
+                  f"    kind: {kind if kind in _KINDS else 'company'}"]
     if not entries:
         lines.append("# none yet: names are counted as cycles store articles")
     return "\n".join(lines) + "\n"

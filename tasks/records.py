@@ -83,8 +83,10 @@ class Discovered:
     name: str
     start: int
     end: int
-    kind: str  # investor | university | company, guessed from the name or where it stands
-    pattern: str  # suffix | role | english: how it was found
+    # investor | university | company | government | media: guessed from the name or where
+    # it stands
+    kind: str
+    pattern: str  # suffix | role | english | source: how it was found
 
 
 @dataclass(frozen=True)

@@ -142,6 +142,8 @@ companies:
     # a reject word in the same clause counts beyond the character window
     ("红枣和桂圆一起放进锅里慢慢地煮粥。", []),
     ("红枣发布了新款芯片。傍晚回家，我用小锅煮粥。", ["hongzao"]),
+    # one sense per text: a name shown once to mean the fruit means it throughout
+    ("红枣洗净后放进锅里煮粥。出锅前再放几颗红枣，味道更甜。", []),
 ])
 def test_context_rules_hold(guarded: Classifier, text: str, expected: list[str]) -> None:
     assert ids(guarded, text) == expected
@@ -158,6 +160,20 @@ def test_context_rules_hold(guarded: Classifier, text: str, expected: list[str])
     ("小米发布新手机，苹果股价应声下跌。", ["xiaomi", "apple"]),
     # interface text is not news about the app
     ("点击右上角，分享到微信朋友圈。", []),
+    # an app used as a medium is not news about its maker; news about the app is
+    ("他在微信上给老同学发了一条消息。", []),
+    ("县里利用微信公众号、抖音等新媒体平台推介招商项目。", []),
+    ("打开百度地图搜索附近的公园。", []),
+    ("微信上线了新的支付功能。", ["tencent"]),
+    # a one-character neighbour rule (京东 in 北京东路) asks for a neighbour, not a clause,
+    # and one such place says nothing of the rest of the text
+    ("他住在北京东路附近。刘强东表示，京东将加大投入。", ["jd"]),
+    # a department's name that holds a ministry's short name
+    ("该行将金融科技部单独划出，独立核算。", []),
+    ("科技部发布了人工智能伦理指引。", ["most"]),
+    # a rainforest is not the company
+    ("Cattle ranching has cleared much of the Brazilian Amazon since 1970.", []),
+    ("Amazon said its cloud revenue grew by a fifth.", ["amazon"]),
 ])
 def test_case_script_and_interface_rules(classifier: Classifier, text: str,
                                          expected: list[str]) -> None:

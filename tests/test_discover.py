@@ -26,6 +26,20 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
      [("Northwind Capital", "investor"), ("Bluefin Robotics", "company")]),
     ("北京云麓大学和南湖实验室的研究团队发表了论文。",
      [("北京云麓大学", "university"), ("南湖实验室", "university")]),
+    # a kind of firm written before the name is not part of it
+    ("本轮投资方包括产业资本青岚资本，以及国际化基金远帆资本。",
+     [("青岚资本", "investor"), ("远帆资本", "investor")]),
+    # where news names its source
+    ("据北辰数据统计，今年以来共有40起融资。", [("北辰数据", "media")]),
+    ("来源：星渚财经\n正文从这里开始。", [("星渚财经", "media")]),
+    ("（云岫日报记者 王一）本周，园区迎来新项目。", [("云岫日报", "media")]),
+    # government bodies, in Chinese and English
+    ("云麓市政府控股的一家公司宣布扩产。", [("云麓市政府", "government")]),
+    ("The Ministry of Lunar Affairs and Tides said on Monday it would act.",
+     [("Ministry of Lunar Affairs and Tides", "government")]),
+    # a shorter name inside a longer one is part of it
+    ("The fund is backed by Northgate Capital Growth Fund.",
+     [("Northgate Capital Growth Fund", "investor")]),
 ])
 def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
                                              expected: list[tuple[str, str]]) -> None:
@@ -37,6 +51,11 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "社会资本和国有资本都在加大投入，耐心资本尤其重要。",  # kinds of capital, not firms
     "多家基金参与了本轮，相关科技企业也在观望。",
     "我们坚持自主研发核心技术，持续打磨产品。",
+    "总规模500亿元，分为100亿元的设备基金和400亿元的应用基金。",  # tranches, not firms
+    "展会上有H2机器人，以及多款人形机器人、双足机器人亮相。",  # models and kinds of robot
+    "市场带动社会资本进入，政府设立引导基金，PE基金和美元基金也在观望。",
+    "Chinese technology firms use AI technologies. In robotics, costs fell.",
+    "据不完全统计，本报记者走访了多家企业。",
 ])
 def test_phrases_that_only_look_like_names_are_not(classifier: Classifier, text: str) -> None:
     assert found(classifier, text) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from tasks.classify.catalog import Alias, Catalog, Topic, load_catalog, load_topics
@@ -57,6 +58,8 @@ class Classifier:
         self._parts = [_Part.of(self._phrases.entries(i)) for i in range(self._phrases.size)]
         self._known = {a.text.casefold() for a in catalog.aliases}  # not "discovered" again
         self._plain = [part.plain for part in self._parts]
+        # The company aliases that carry a case or context rule: the only ones to look closer at.
+        self._checked = [bool(part.candidates) and part.plain is None for part in self._parts]
 
     @classmethod
     def load(cls, extra_catalogs: list[Path] | tuple[Path, ...] = ()) -> Classifier:
@@ -81,8 +84,9 @@ class Classifier:
             reading = to_simplified(text)  # what the event rules read
         accepted: list[Hit[Alias]] = []
         seen: set[tuple[int, int]] = set()
+        other_sense: set[str] = set()  # companies one of whose names is shown to mean else
         sentences = Sentences(text)
-        plain, parts = self._plain, self._parts
+        plain, parts, checked = self._plain, self._parts, self._checked
         for view in views:
             matches = self._phrases.matches(view)
             # Hundreds of matches per article: comprehensions, and a closer look only for the
@@ -91,25 +95,33 @@ class Classifier:
             if decisions is None:
                 accepted += [Hit(start, end, alias) for i, start, end in matches
                              if (alias := plain[i]) is not None]
-                to_check = [m for m in matches if plain[m[0]] is None]
+                to_check = [m for m in matches if checked[m[0]]]
             for index, start, end in to_check:
                 candidates = parts[index].candidates
                 if not candidates or (start, end) in seen:
                     continue
-                alias, reason = _accept(text, views, start, end, candidates, sentences)
+                alias, reason, rejected = _accept(text, views, start, end, candidates, sentences)
                 if alias is not None:
                     seen.add((start, end))
                     accepted.append(Hit(start, end, alias))
+                if rejected:
+                    other_sense.update(a.company_id for a in rejected)
                 if decisions is not None:
                     considered = [alias] if alias else [c.alias for _, c in candidates]
                     decisions += [Decision(a.text, a.company_id, start, end, alias is not None,
                                            reason) for a in considered]
-        if "分享" in text or "转发" in text or "轉發" in text:
-            accepted = [h for h in accepted if not _SHARE_TO.search(text[max(0, h.start - 6):h.start])]
-        # Topics and events read the last view's matches (the simplified one); aliases both.
+        # Topics, events and discovery read the last view's matches (the simplified one).
         topic_hits = [(topic, start, end) for i, start, end in matches for topic in parts[i].topics]
         cues = [(start, rule) for i, start, _ in matches for rule in parts[i].rules]
+        clues = [(start, end, clue) for i, start, end in matches if (clue := parts[i].clue)]
+        # The longest name at each place first: 百度地图 (a product, here maybe a medium) is not 百度.
         chosen = longest_non_overlapping(accepted)
+        if other_sense or any(h.payload.is_product for h in chosen) or _SHARE_WORDS.search(text):
+            verdicts = [(h, _not_news(text, h, other_sense, chosen)) for h in chosen]
+            chosen = [h for h, why in verdicts if not why]
+            if decisions is not None:
+                decisions += [Decision(h.payload.text, h.payload.company_id, h.start, h.end,
+                                       False, why) for h, why in verdicts if why]
         salience = _salience(chosen, title_length)
         mentions = []
         for hit in chosen:
@@ -118,7 +130,6 @@ class Classifier:
                                     hit.end, sentences.around(hit.start, hit.end),
                                     salience[company.id]))
         events = extract_events(sentences, mentions, cues, self.catalog.companies, reading)
-        clues = [(start, end, clue) for i, start, end in matches if (clue := parts[i].clue)]
         discovered = [d for d in discover(text, clues, [(h.start, h.end) for h in chosen])
                       if d.name.casefold() not in self._known]
         return Labels(tuple(mentions), tuple(self._topics(sentences, topic_hits)), tuple(events),
@@ -154,18 +165,34 @@ class _Candidate:
     """An alias with its context words normalised once, as the text will be."""
 
     alias: Alias
-    reject_near: tuple[str, ...]
-    require_near: tuple[str, ...]
+    reject_words: tuple[str, ...]
+    require_words: tuple[str, ...]
 
     @property
     def is_plain(self) -> bool:
-        return not (self.alias.case_sensitive or self.reject_near or self.require_near
+        return not (self.alias.case_sensitive or self.reject_words or self.require_words
                     or _WORD_LIKE.match(self.alias.text))
+
+    # Each list as one pattern, longest word first, compiled when the alias is first met:
+    # compiling them all would cost every process a third of a second.
+    @cached_property
+    def reject_near(self) -> re.Pattern[str] | None:
+        return _words_pattern(self.reject_words)
+
+    @cached_property
+    def require_near(self) -> re.Pattern[str] | None:
+        return _words_pattern(self.require_words)
 
     @classmethod
     def of(cls, alias: Alias, ambiguous: set[str] | frozenset[str] = frozenset()) -> _Candidate:
-        return cls(alias, tuple(normalize(w) for w in alias.reject_near),
+        return cls(alias, tuple(map(normalize, alias.reject_near)),
                    tuple(n for n in map(normalize, alias.require_near) if n not in ambiguous))
+
+
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
 
 
 @dataclass(frozen=True)
@@ -191,6 +218,7 @@ class _Part:
 # Context for a rule is the alias's window and its clause, so a guard word one comma away
 # counts however long the words between; a clause longer than this is cut to it.
 _CLAUSE_REACH = 60
+_NEIGHBOUR = 2
 _CLAUSE_END = "。！？；;\n"
 # A brand followed by one of these names its investing arm (小米产投, 联想创投): the company's
 # own, whatever the words around it.
@@ -198,6 +226,12 @@ _INVESTING_ARM = re.compile(r"(资本|創投|创投|投资|投資|基金|产投|
                             r"Ventures|Investment|Partners)\b)")
 # Interface text, not news about the app: "分享到微信", "分享至QQ".
 _SHARE_TO = re.compile(r"(分享|转发|轉發|分享给|发送)(到|至|给|給)\s*$")
+_SHARE_WORDS = re.compile("分享|转发|轉發|发送")
+_MEDIUM_BEFORE = re.compile(r"(在|通过|通過|利用|打开|打開|关注|關注|登录|登錄|下载|下載|扫描|掃描)\s?$")
+_MEDIUM_AFTER = re.compile(r"\s?(上(?![市线線涨漲调調半午])|里|裡|公众号|公眾號|小程序|视频号|視頻號|群|"
+                           r"扫码|掃碼|洽谈|洽談|直播间|直播間|账号|賬號|帐号|帳號|好友|搜索|搜尋|查询|"
+                           r"查詢|导航|導航|选择|選擇|等\S{0,5}平台)")
+_LAUNCHED = re.compile(r"\s?(发布|發布|推出|上线|上線|问世|問世)")
 _LATIN = re.compile(r"[A-Za-z]")
 # A capitalised Latin name that is also a word (Anthropic, Amazon): in lower case in an English
 # sentence it is the word ("the anthropic principle").
@@ -207,11 +241,11 @@ _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef、，。：；（�
 
 def _accept(text: str, views: list[str], start: int, end: int,
             candidates: tuple[tuple[str, _Candidate], ...],
-            sentences: Sentences) -> tuple[Alias | None, str]:
-    """The first alias at this place whose case and context rules hold, and why."""
+            sentences: Sentences) -> tuple[Alias | None, str, list[Alias]]:
+    """The first alias at this place whose case and context rules hold, and why; and the
+    aliases a reject word showed to mean something else here."""
     reason = "no alias rule matched"
-    if _SHARE_TO.search(text[max(0, start - 6):start]):
-        return None, "interface text (share to …), not news"
+    other_sense: list[Alias] = []
     for phrase, candidate in candidates:
         alias = candidate.alias
         written = text[start:end].translate(KEEP_CASE)
@@ -221,24 +255,50 @@ def _accept(text: str, views: list[str], start: int, end: int,
         if written.islower() and _WORD_LIKE.match(phrase) and _in_english(text, start, end):
             reason = f"{phrase!r} written in lower case in English text: a word, not the name"
             continue
-        if not (candidate.reject_near or candidate.require_near):
-            return alias, f"{phrase!r} accepted (alias; {alias.origin})"
+        if not (candidate.reject_words or candidate.require_words):
+            return alias, f"{phrase!r} accepted (alias; {alias.origin})", other_sense
         # The window includes the alias, so a rule may name a longer phrase around it
         # (文心雕龙 for 文心, 小米粥 for 小米); in traditional text, both scripts count. A word
         # lying wholly inside the alias is the alias, not its context.
         lo, hi = _context_span(sentences, start, end, alias.window)
-        rejected = next((w for w, n in zip(alias.reject_near, candidate.reject_near, strict=True)
-                         if _near(views, n, lo, hi, start, end)), None)
-        if rejected:
-            reason = f"{phrase!r} rejected: {rejected!r} in its clause or within {alias.window} chars"
+        if candidate.reject_near and (
+                rejected := _near(views, candidate.reject_near, lo, hi, start, end)):
+            reason = (f"{phrase!r} rejected: {rejected.group()!r} in its clause or within "
+                      f"{alias.window} chars")
+            # A word about another sense (商朝 for 商汤) tells of the whole text; a neighbour or
+            # a longer phrase holding the name (北京东路 for 京东) only of this place.
+            if alias.window > _NEIGHBOUR and (rejected.end() <= start or rejected.start() >= end):
+                other_sense.append(alias)
             continue
         if candidate.require_near and not (
                 _INVESTING_ARM.match(text, end)
-                or any(_near(views, n, lo, hi, start, end) for n in candidate.require_near)):
+                or _near(views, candidate.require_near, lo, hi, start, end)):
             reason = f"{phrase!r} rejected: none of {list(alias.require_near)} nearby"
             continue
-        return alias, f"{phrase!r} accepted (context rule satisfied; {alias.origin})"
-    return None, reason
+        return alias, f"{phrase!r} accepted (context rule satisfied; {alias.origin})", other_sense
+    return None, reason, other_sense
+
+
+def _not_news(text: str, hit: Hit[Alias], other_sense: set[str],
+              accepted: list[Hit[Alias]]) -> str:
+    """Why an accepted name is still not the company in this text, or "" when it is.
+
+    - Interface text: "分享到微信", "分享至QQ".
+    - A product used as a medium: "在微信上聊", "利用微信公众号", "在B站是UP主", "抖音等平台".
+    - One sense per text: a name a reject word showed to mean something else once (商汤 the
+      king, 小米 the grain) means it throughout, unless the company is also named by a name
+      without that doubt (商汤科技)."""
+    alias, before, after = hit.payload, text[max(0, hit.start - 6):hit.start], text[hit.end:]
+    if _SHARE_TO.search(before):
+        return "interface text (share to …), not news"
+    if alias.is_product and ((_MEDIUM_BEFORE.search(before) and not _LAUNCHED.match(after))
+                             or _MEDIUM_AFTER.match(after)):
+        return f"{alias.text!r} is used as a medium here, not news about its maker"
+    if alias.company_id in other_sense and alias.reject_near and not any(
+            h.payload.company_id == alias.company_id and not h.payload.reject_near
+            for h in accepted):
+        return f"{alias.text!r} means something else elsewhere in this text"
+    return ""
 
 
 def _in_english(text: str, start: int, end: int) -> bool:
@@ -261,25 +321,27 @@ def _same_case(written: str, phrase: str, text: str, start: int, end: int) -> bo
 
 def _context_span(sentences: Sentences, start: int, end: int, window: int) -> tuple[int, int]:
     """Where context words count: `window` characters either side, or the clause, whichever
-    reaches further (the clause at most `_CLAUSE_REACH` beyond the alias)."""
+    reaches further (the clause at most `_CLAUSE_REACH` beyond the alias). A window of one or
+    two characters asks for a neighbour (京东 in 北京东路), not a context: the clause is not used."""
+    if window <= _NEIGHBOUR:
+        return start - window, end + window
     left, right = sentences.span(start)
     return (max(0, min(start - window, max(left, start - _CLAUSE_REACH))),
             max(end + window, min(right, end + _CLAUSE_REACH)))
 
 
-def _near(views: list[str], word: str, lo: int, hi: int, start: int, end: int) -> bool:
-    """Whether `word` is context of the alias at [start, end) in any view of the text."""
-    return any(_outside(view, word, lo, hi, start, end) for view in views)
-
-
-def _outside(view: str, word: str, lo: int, hi: int, start: int, end: int) -> bool:
-    """Whether `word` occurs in view[lo:hi] other than wholly inside [start, end)."""
-    at = view.find(word, max(0, lo), hi)
-    while at >= 0:
-        if not (at >= start and at + len(word) <= end):
-            return True
-        at = view.find(word, at + 1, hi)
-    return False
+def _near(views: list[str], words: re.Pattern[str], lo: int, hi: int, start: int,
+          end: int) -> re.Match[str] | None:
+    """The first of `words` in a view's [lo, hi) other than wholly inside the alias at
+    [start, end), if any."""
+    for view in views:
+        found = words.search(view, max(0, lo), hi)
+        while found is not None:
+            if found.start() < start or found.end() > end:
+                return found
+            # A shorter word at the same place lies inside the alias too: look one further.
+            found = words.search(view, found.start() + 1, hi)
+    return None
 
 
 # The lead: the first characters of the body, where a news story says who it is about.

@@ -20,10 +20,13 @@ _SUFFIXES = {
     "university": "大学|大學|学院|學院|研究院|研究所|实验室|實驗室",
     "company": "股份有限公司|有限责任公司|有限公司|集团|集團|控股|科技|機器人|机器人|半导体|"
                "半導體|微电子|汽车|汽車|智驾|银行|銀行|证券|證券|保险|保險",
+    "government": "市政府|区政府|區政府|县政府|縣政府|省政府|人民政府|管委会|管委會|管理委员会|"
+                  "管理委員會",
 }
 _KIND_OF = {word: kind for kind, words in _SUFFIXES.items() for word in words.split("|")}
 _WEAK = ("科技", "汽车", "汽車", "机器人", "機器人", "半导体", "半導體", "保险", "保險")
-_LONG_NAMES = ("有限公司", "有限责任公司", "股份有限公司")  # legal names run longer
+# Legal names and government bodies run longer.
+_LONG_NAMES = ("有限公司", "有限责任公司", "股份有限公司", "管委会", "管委會", "管理委员会", "管理委員會")
 # Characters and words a name does not run back over: a name starts after them.
 _STOP_CHARS = set("的在与與和由将將是为為对對及等了把从從被向其该該这這那于於至以而并並或也都就让讓给給"
                   "跟同下外年月轮輪方称稱说說示已获獲经經据據今近后後前再又还還共到"
@@ -34,10 +37,13 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                "發展", "推动", "推動", "打造", "实现", "實現", "通过", "通過", "聚焦", "加快", "注重",
                "持续", "持續", "积极", "積極", "加入", "来到", "來到", "走出", "融合", "我们", "我們",
                "我国", "我國", "他们", "他們", "进入", "進入", "高校", "世界", "全国", "全國", "项目",
-               "項目", "通往", "扩展", "擴展", "城市级", "国家级", "國家級", "重点", "重點", "没有", "沒有")
+               "項目", "通往", "扩展", "擴展", "城市级", "国家级", "國家級", "重点", "重點", "没有", "沒有",
+               # verbs a name follows ("带动社会资本", "设立引导基金"), never part of one
+               "来自", "來自", "震动", "震動", "展现出", "展現出", "带动", "帶動", "设立", "設立", "推进",
+               "推進", "重视", "重視", "投入", "结合", "結合", "发行", "發行", "收购", "收購", "重塑",
+               "深入", "包含", "发挥", "發揮", "押注", "促进", "促進", "加速", "吸引", "引入", "撬动",
+               "撬動", "募集", "出资", "出資", "组建", "組建")
 _MAX_NAME = 8  # characters before the suffix (14 before a legal name's 有限公司)
-_STOP = re.compile("|".join(sorted(_STOP_WORDS, key=len, reverse=True))
-                   + "|[" + re.escape("".join(sorted(_STOP_CHARS))) + "]")
 # A name with a weak suffix (…科技, …智能) is one when the sentence goes on as after a name.
 _AFTER_NAME = re.compile(r"(?:[，、（(]|宣布|发布|發布|完成|获得|獲得|表示|称|稱|与|與|和|及|推出|"
                          r"领投|領投|跟投|参投|參投|成立|创始人|創始人|CEO|董事长|董事長|联合创始人|"
@@ -50,14 +56,54 @@ ENGLISH = ("capital", "ventures", "partners", "investment", "investments", "tech
            "technology", "robotics", "labs", "holdings", "semiconductor", "motors", "group",
            "fund")
 _ENGLISH_INVESTORS = {"capital", "ventures", "partners", "investment", "investments", "fund"}
-_ENGLISH_NAME = re.compile(r"((?:[A-Z][A-Za-z0-9&.\-]*\s+){1,3})$")
-_GENERIC = re.compile(r"^(?:人工|具身|生成式|通用|自动|自動|智慧|数字|數字|新能源|智能|科技|信息|"
+_ENGLISH_NAME = re.compile(r"((?:[A-Z][A-Za-z0-9&.\-]*\s+){1,5})$")
+# Capitalised words that start a sentence or describe, not name: "In robotics", "Chinese technology".
+_ENGLISH_NOT_NAME = {"in", "the", "a", "an", "and", "of", "for", "to", "at", "on", "by", "with",
+                     "as", "its", "our", "their", "his", "her", "this", "that", "these", "those",
+                     "both", "all", "many", "some", "other", "chinese", "american", "u.s.", "us",
+                     "china's", "global", "western", "new", "while", "but", "when"}
+# A prefix made only of these is a kind of thing, not a name: 人形机器人, 美元基金, 股份制银行.
+_GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|投資|产业|產業|创业|創業|股权|股權|"
+                      r"专项|專項|转型升级|轉型升級|人工|具身|生成式|通用|自动|自動|智慧|数字|數字|"
+                      r"新能源|智能|科技|信息|"
                       r"技术|技術|网络|電子|电子|汽车|能源|中国|中國|全球|国内|國內|海外|上海|北京|"
-                      r"深圳|杭州|国家|國家)+$")
+                      r"深圳|杭州|国家|國家|人形|双足|雙足|四足|仿生|工业|工業|服务|服務|协作|協作|"
+                      r"轮式|輪式|自平衡|家用|陪伴|手术|手術|PE|VC|美元|人民币|人民幣|子|母|引导|引導|"
+                      r"国际化|國際化|新一批|传统|傳統|股份制|城商|农商|農商|商业|商業|全民|主流|"
+                      r"头部|頭部|大型|小型|中小|民营|民營|外资|外資|本土|国产|國產)+$")
+# A product's model code before a category word: R1機器人, H2机器人.
+_MODEL_CODE = re.compile(r"(?:^|[^A-Za-z0-9])[A-Za-z]{1,3}\d{1,3}[A-Za-z]?$")
+_HELD_BY = ("政府", "国资委", "國資委")  # 市政府控股的…: held by, not a name
 _QUANTIFIED = re.compile(r"^(?:多家|一家|两家|兩家|其他|相关|相關|这家|這家|该|該|某|各|知名|头部|頭部|"
                          r"社会|社會|耐心|风险|風險|产业|產業|民间|民間|国有|國有|外资|外資|境外|"
                          r"战略|戰略|国家|國家|国内|國內|海外|政府|引导|引導|专利|專利|"
                          r"[\d一二三四五六七八九十百千万几多余]+)")
+# An amount before a name describes a tranche, not a firm: "100亿元的设计基金".
+_AMOUNT_BEFORE = re.compile(r"[\d.]+\s*[亿億万萬千百]?\s*(元|美元|人民币|人民幣)的$")
+# Where news names its source: 据IT桔子统计, 據鉅亨網報導, 来源：集微网, 中国证券报记者.
+# Where news names its source: 据IT桔子统计, 據鉅亨網報導, 来源：集微网. Each pattern is tried
+# where its first word is (据 is frequent: 数据, 根据), not at every character.
+_SOURCES = {
+    "据": re.compile(r"(?P<name>(?:(?!记者|記者)[^\W_]){2,10})(?:的)?(?:报道|報導|报導|统计|統計|数据|"
+                    r"數據|消息|援引|记者|記者)"),
+    "来源": re.compile(r"[:：]\s*(?P<name>[^\W_][^\s，。、；：,;:|（(]{1,11})(?=[\s，。、；|（(]|$)"),
+}
+_SOURCES |= {"據": _SOURCES["据"], "來源": _SOURCES["来源"]}
+_NOT_AFTER = set("数數证證占佔票收单單论論")  # 数据, 证据, 占据 …: not "according to"
+# A desk before 记者, the whole run since the last punctuation: （云岫日报记者 王一）.
+_DESK = re.compile(r"(?:^|[\s，。、；：:,（(])([^\W_]{2,8}?)(?:首席|特约|特約|见习|見習)?$")
+_REPORTER = ("记者", "記者")
+_NOT_SOURCE = re.compile(r"(?:不完全|不|了解|悉|介绍|介紹|称|稱|说|說|该|該|此|其|相关|相關|有关|"
+                         r"有關|业内|業內|知情|媒体|媒體|外媒|官方|公开|公開|初步|测算|測算|估计|估計|"
+                         r"预测|預測|预计|預計|本报|本報|本刊|本台|本网|本網|新华社|记者|記者|多家|"
+                         r"多位|公司|企业|企業|网友|網友|报道|報導|市场|市場|行业|行業|机构|機構|统计|"
+                         r"統計|数据|數據|财报|財報|公告|调查|調查|研究|分析)")
+_NO_NAME = re.compile(r"\d{4}")  # a code or a date, not a source's name
+_INNER_KIND = re.compile(r"资本|資本|基金|创投|創投")
+# English government bodies: the Ministry of Industry and Information Technology.
+_ENGLISH_BODY = re.compile(r"\b(?:Ministry|Department|Bureau|Commission|Administration) of"
+                           r"(?: (?:and|the|for|[A-Z][A-Za-z]+))*? [A-Z][A-Za-z]+"
+                           r"(?= (?!and\b|the\b|for\b)[^A-Z]|[^\w ]|$)")
 _MIN_LENGTH = 2
 
 
@@ -78,14 +124,44 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
     def add(start: int, end: int, kind: str, pattern: str, suffix: str = "") -> None:
         name = text[start:end].strip()
         prefix = name[:len(name) - len(suffix)]
+        # A kind of firm before the name: 产业资本金鼎资本, 国际化基金毅峰资本.
+        inner = _INNER_KIND.search(prefix)
+        if inner and (not inner.start() or _GENERIC.match(prefix[:inner.start()])
+                      or _QUANTIFIED.fullmatch(prefix[:inner.start()])):
+            start, name, prefix = (start + inner.end(), name[inner.end():],
+                                   prefix[inner.end():])
         if (len(name) >= _MIN_LENGTH and name not in found and not _overlaps(taken, start, end)
-                and not _QUANTIFIED.match(prefix)
-                and not (kind == "company" and _GENERIC.match(prefix))):
+                and not _QUANTIFIED.match(prefix) and not _GENERIC.match(prefix)
+                and not (kind == "company" and _MODEL_CODE.search(prefix))
+                and not _AMOUNT_BEFORE.search(text, max(0, start - 12), start)):
             found[name] = Discovered(name, start, end, kind, pattern)
+
+    sources = []
+    for word, pattern in _SOURCES.items():
+        at = text.find(word)
+        while at >= 0:
+            if (at == 0 or text[at - 1] not in _NOT_AFTER) and (
+                    source := pattern.match(text, at + len(word))):
+                sources.append(source.span("name"))
+            at = text.find(word, at + 1)
+    for word in _REPORTER:
+        at = text.find(word)
+        while at >= 0:
+            if desk := _DESK.search(text, max(0, at - 12), at):
+                sources.append(desk.span(1))
+            at = text.find(word, at + 2)
+    for start, end in sources:
+        if not _NOT_SOURCE.match(text, start) and not _NO_NAME.search(text, start, end):
+            add(start, end, "media", "source")
+    if "of" in text:
+        for body in _ENGLISH_BODY.finditer(text):
+            add(body.start(), body.end(), "government", "english")
 
     longest: dict[int, int] = {}  # end -> the earliest start of a suffix ending there
     followed = set()
     for start, end, what in hits:
+        if what == "suffix" and text.endswith(_HELD_BY, 0, start) and text[start:end] == "控股":
+            continue  # 市政府控股的…: held by, not a name
         if what == "suffix":
             longest[end] = min(start, longest.get(end, start))
             followed.add(start)
@@ -93,8 +169,8 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
             name_start = _name_start(text, start, _MAX_ROLE_NAME)
             if start - name_start >= 2:
                 add(name_start, start, "investor", "role")
-        elif (name := _ENGLISH_NAME.search(text, max(0, start - 60), start)):
-            add(name.start(1), end, "investor" if text[start:end].lower() in _ENGLISH_INVESTORS
+        elif text[start].isupper() and (name := _english_name(text, start)) is not None:
+            add(name, end, "investor" if text[start:end].lower() in _ENGLISH_INVESTORS
                 else "company", "english")
     for end, suffix_start in longest.items():
         if end in followed:
@@ -106,7 +182,26 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
         start = _name_start(text, suffix_start, 14 if suffix in _LONG_NAMES else _MAX_NAME)
         if suffix_start - start >= 2:
             add(start, end, kind, "suffix", suffix)
-    return sorted(found.values(), key=lambda d: d.start)
+    # A name inside a longer one is part of it: JinYi Capital in JinYi Capital Multi-Strategy Fund.
+    spans = [(d.start, d.end) for d in found.values()]
+    return sorted((d for d in found.values()
+                   if not any(s <= d.start and d.end <= e and (s, e) != (d.start, d.end)
+                              for s, e in spans)), key=lambda d: d.start)
+
+
+def _english_name(text: str, suffix_start: int) -> int | None:
+    """Where the capitalised words before an English organisation word begin, leaving out a
+    sentence's first word or a describing one; None when no name word is left."""
+    found = _ENGLISH_NAME.search(text, max(0, suffix_start - 80), suffix_start)
+    if found is None:
+        return None
+    start = found.start(1)
+    for word in found.group(1).split():
+        if word.lower() not in _ENGLISH_NOT_NAME:
+            return start
+        start = text.index(word, start) + len(word)
+        start += len(text[start:suffix_start]) - len(text[start:suffix_start].lstrip())
+    return None
 
 
 def _name_start(text: str, end: int, longest: int) -> int:
@@ -114,9 +209,9 @@ def _name_start(text: str, end: int, longest: int) -> int:
     phrase word within `longest` characters before it; `end` when there is none (the name may
     run on further back, and a cut name is no name)."""
     lo = max(0, end - longest)
-    stops = [stop.end() for stop in _STOP.finditer(text, lo, end)]
-    if stops:
-        return stops[-1]
+    for at in range(end, lo, -1):
+        if text[at - 1] in _STOP_CHARS or text.endswith(_STOP_WORDS, lo, at):
+            return at
     return lo if lo == 0 else end
 
 

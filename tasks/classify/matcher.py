@@ -69,7 +69,7 @@ class PhraseMatcher(Generic[T]):
                           for key, entries in table.items()]
         self.size = len(self._patterns)
         self._automaton = ahocorasick_rs.AhoCorasick(
-            list(table), implementation=ahocorasick_rs.Implementation.DFA) if table else None
+            list(table), implementation=ahocorasick_rs.Implementation.ContiguousNFA) if table else None
 
     def matches(self, normalized: str) -> list[tuple[int, int, int]]:
         """(phrase index, start, end) of every occurrence in already-normalised text that sits
