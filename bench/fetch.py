@@ -329,7 +329,9 @@ def main() -> int:
     finally:
         servers.stop()
     found = problems(setup, median, first, second)
-    print("result: " + ("FAIL: " + "; ".join(found) if found else "PASS"))
+    if found:
+        print("failed: " + "; ".join(found))
+    print(f"result: {'FAIL' if found else 'PASS'}")
     return 1 if found else 0
 
 

@@ -86,7 +86,7 @@ class Discovered:
     # investor | university | company | government | media: guessed from the name or where
     # it stands
     kind: str
-    pattern: str  # suffix | role | english | source: how it was found
+    pattern: str  # suffix | role | english | source | ticker: how it was found
 
 
 @dataclass(frozen=True)

@@ -168,6 +168,10 @@ def test_context_rules_hold(guarded: Classifier, text: str, expected: list[str])
     # a one-character neighbour rule (京东 in 北京东路) asks for a neighbour, not a clause,
     # and one such place says nothing of the rest of the text
     ("他住在北京东路附近。刘强东表示，京东将加大投入。", ["jd"]),
+    # a short name that wants context is an investor in a list of investors
+    ("投资方包括美团龙珠、高瓴、启明、经纬、IDG和锦秋。",
+     ["meituan_dragonball", "hillhouse", "qiming", "matrix_china", "idg_capital", "jinqiu"]),
+    ("山坡上种着红杉、松树和柏树。", []),
     # a department's name that holds a ministry's short name
     ("该行将金融科技部单独划出，独立核算。", []),
     ("科技部发布了人工智能伦理指引。", ["most"]),

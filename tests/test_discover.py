@@ -40,6 +40,23 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
     # a shorter name inside a longer one is part of it
     ("The fund is backed by Northgate Capital Growth Fund.",
      [("Northgate Capital Growth Fund", "investor")]),
+    # a listed company before its stock code; an index's code is no company
+    ("包括云岚股份(688999)、半导体(881121)等多家公司发布公告。", [("云岚股份", "company")]),
+    # a source in quotes, an account before its WeChat id, a photo credit
+    ("据“北辰观察”不完全统计，今年共有40起融资。", [("北辰观察", "media")]),
+    ("星渚前沿(公众号:xingzhu)获悉，该公司已完成融资。", [("星渚前沿", "media")]),
+    ("▲园区一角。（图／云岫图库）", [("云岫图库", "media")]),
+    # English universities and governments
+    ("Researchers at the University of Northern Lakes and Hills said so.",
+     [("University of Northern Lakes and Hills", "university")]),
+    ("The Lunaria government said the fund would invest.", [("Lunaria government", "government")]),
+    # a name may start with a word that also starts sentences
+    ("The round was backed by New Harbor Capital.", [("New Harbor Capital", "investor")]),
+    # a credit's name ends at its closing parenthesis, whichever width
+    ("▲园区一角。（圖片來源:云岫图库)", [("云岫图库", "media")]),
+    # a partnership's legal name, in traditional script too
+    ("出資方為雲岫創業投資引導基金合夥企業（有限合夥）。",
+     [("雲岫創業投資引導基金合夥企業（有限合夥）", "investor")]),
 ])
 def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
                                              expected: list[tuple[str, str]]) -> None:
@@ -56,6 +73,10 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "市场带动社会资本进入，政府设立引导基金，PE基金和美元基金也在观望。",
     "Chinese technology firms use AI technologies. In robotics, costs fell.",
     "据不完全统计，本报记者走访了多家企业。",
+    # a name that goes on after its organisation word is not cut there
+    "Lumen Investment (Shanghai) Private Equity Fund Management Co and Orbis Capital Corp said.",
+    "The Chinese government said the US government would respond.",
+    "两支新设子基金已签约，管理机构为投资管理有限公司。",
 ])
 def test_phrases_that_only_look_like_names_are_not(classifier: Classifier, text: str) -> None:
     assert found(classifier, text) == []

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 from tasks.classify.catalog import Alias, Catalog, Topic, load_catalog, load_topics
 from tasks.classify.discover import PHRASES as DISCOVERY_PHRASES
@@ -85,10 +86,13 @@ class Classifier:
         accepted: list[Hit[Alias]] = []
         seen: set[tuple[int, int]] = set()
         other_sense: set[str] = set()  # companies one of whose names is shown to mean else
+        wanting: list[Hit[Alias]] = []  # names that lack only a context word
         sentences = Sentences(text)
         plain, parts, checked = self._plain, self._parts, self._checked
+        clues: dict[tuple[int, int], str] = {}  # words of discovery, in either view
         for view in views:
             matches = self._phrases.matches(view)
+            clues |= {(start, end): clue for i, start, end in matches if (clue := parts[i].clue)}
             # Hundreds of matches per article: comprehensions, and a closer look only for the
             # aliases that carry rules (or all of them, when explaining).
             to_check = matches
@@ -100,28 +104,42 @@ class Classifier:
                 candidates = parts[index].candidates
                 if not candidates or (start, end) in seen:
                     continue
-                alias, reason, rejected = _accept(text, views, start, end, candidates, sentences)
+                alias, reason, rejected, wants = _accept(text, views, start, end, candidates,
+                                                         sentences)
                 if alias is not None:
                     seen.add((start, end))
                     accepted.append(Hit(start, end, alias))
+                elif wants is not None:
+                    wanting.append(Hit(start, end, wants))
                 if rejected:
                     other_sense.update(a.company_id for a in rejected)
                 if decisions is not None:
                     considered = [alias] if alias else [c.alias for _, c in candidates]
                     decisions += [Decision(a.text, a.company_id, start, end, alias is not None,
                                            reason) for a in considered]
-        # Topics, events and discovery read the last view's matches (the simplified one).
+        if wanting:
+            listed = _listed(text, accepted, [h for h in wanting if (h.start, h.end) not in seen])
+            accepted += listed
+            if decisions is not None:
+                decisions += [Decision(h.payload.text, h.payload.company_id, h.start, h.end, True,
+                                       "accepted: listed beside another organisation")
+                              for h in listed]
+        # Topics and events read the last view's matches (the simplified one).
         topic_hits = [(topic, start, end) for i, start, end in matches for topic in parts[i].topics]
         cues = [(start, rule) for i, start, _ in matches for rule in parts[i].rules]
-        clues = [(start, end, clue) for i, start, end in matches if (clue := parts[i].clue)]
         # The longest name at each place first: 百度地图 (a product, here maybe a medium) is not 百度.
         chosen = longest_non_overlapping(accepted)
-        if other_sense or any(h.payload.is_product for h in chosen) or _SHARE_WORDS.search(text):
-            verdicts = [(h, _not_news(text, h, other_sense, chosen)) for h in chosen]
-            chosen = [h for h, why in verdicts if not why]
+        # Most names need no second look: only products, and all of them where the text
+        # shares or shows another sense.
+        everyone = bool(other_sense) or _SHARE_WORDS.search(text) is not None
+        verdicts = [(h, why) for h in chosen if (everyone or h.payload.is_product)
+                    and (why := _not_news(text, h, other_sense, chosen))]
+        if verdicts:
+            dropped = {id(h) for h, _ in verdicts}
+            chosen = [h for h in chosen if id(h) not in dropped]
             if decisions is not None:
                 decisions += [Decision(h.payload.text, h.payload.company_id, h.start, h.end,
-                                       False, why) for h, why in verdicts if why]
+                                       False, why) for h, why in verdicts]
         salience = _salience(chosen, title_length)
         mentions = []
         for hit in chosen:
@@ -130,7 +148,9 @@ class Classifier:
                                     hit.end, sentences.around(hit.start, hit.end),
                                     salience[company.id]))
         events = extract_events(sentences, mentions, cues, self.catalog.companies, reading)
-        discovered = [d for d in discover(text, clues, [(h.start, h.end) for h in chosen])
+        discovered = [d for d in discover(text, [(start, end, clue) for (start, end), clue
+                                                 in sorted(clues.items())],
+                                          [(h.start, h.end) for h in chosen])
                       if d.name.casefold() not in self._known]
         return Labels(tuple(mentions), tuple(self._topics(sentences, topic_hits)), tuple(events),
                       tuple(discovered))
@@ -227,6 +247,8 @@ _INVESTING_ARM = re.compile(r"(资本|創投|创投|投资|投資|基金|产投|
 # Interface text, not news about the app: "分享到微信", "分享至QQ".
 _SHARE_TO = re.compile(r"(分享|转发|轉發|分享给|发送)(到|至|给|給)\s*$")
 _SHARE_WORDS = re.compile("分享|转发|轉發|发送")
+# What stands between two items of a list of names.
+_LIST_SEPARATOR = re.compile(r"\s?(?:[、，,/／]|和|与|與|及|以及|、以及)\s?")
 _MEDIUM_BEFORE = re.compile(r"(在|通过|通過|利用|打开|打開|关注|關注|登录|登錄|下载|下載|扫描|掃描)\s?$")
 _MEDIUM_AFTER = re.compile(r"\s?(上(?![市线線涨漲调調半午])|里|裡|公众号|公眾號|小程序|视频号|視頻號|群|"
                            r"扫码|掃碼|洽谈|洽談|直播间|直播間|账号|賬號|帐号|帳號|好友|搜索|搜尋|查询|"
@@ -239,13 +261,19 @@ _WORD_LIKE = re.compile(r"[A-Z][a-z]{3,}$")
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef、，。：；（）《》“”]")
 
 
+class _Verdict(NamedTuple):
+    alias: Alias | None  # the alias accepted here, if any
+    reason: str
+    other_sense: list[Alias]  # aliases a reject word showed to mean something else here
+    wanting: Alias | None  # an alias whose only fault is that no context word is near
+
+
 def _accept(text: str, views: list[str], start: int, end: int,
-            candidates: tuple[tuple[str, _Candidate], ...],
-            sentences: Sentences) -> tuple[Alias | None, str, list[Alias]]:
-    """The first alias at this place whose case and context rules hold, and why; and the
-    aliases a reject word showed to mean something else here."""
+            candidates: tuple[tuple[str, _Candidate], ...], sentences: Sentences) -> _Verdict:
+    """The first alias at this place whose case and context rules hold, and why."""
     reason = "no alias rule matched"
     other_sense: list[Alias] = []
+    wanting = None
     for phrase, candidate in candidates:
         alias = candidate.alias
         written = text[start:end].translate(KEEP_CASE)
@@ -256,7 +284,8 @@ def _accept(text: str, views: list[str], start: int, end: int,
             reason = f"{phrase!r} written in lower case in English text: a word, not the name"
             continue
         if not (candidate.reject_words or candidate.require_words):
-            return alias, f"{phrase!r} accepted (alias; {alias.origin})", other_sense
+            return _Verdict(alias, f"{phrase!r} accepted (alias; {alias.origin})", other_sense,
+                            None)
         # The window includes the alias, so a rule may name a longer phrase around it
         # (文心雕龙 for 文心, 小米粥 for 小米); in traditional text, both scripts count. A word
         # lying wholly inside the alias is the alias, not its context.
@@ -274,9 +303,30 @@ def _accept(text: str, views: list[str], start: int, end: int,
                 _INVESTING_ARM.match(text, end)
                 or _near(views, candidate.require_near, lo, hi, start, end)):
             reason = f"{phrase!r} rejected: none of {list(alias.require_near)} nearby"
+            wanting = wanting or alias
             continue
-        return alias, f"{phrase!r} accepted (context rule satisfied; {alias.origin})", other_sense
-    return None, reason, other_sense
+        return _Verdict(alias, f"{phrase!r} accepted (context rule satisfied; {alias.origin})",
+                        other_sense, None)
+    return _Verdict(None, reason, other_sense, wanting)
+
+
+def _listed(text: str, accepted: list[Hit[Alias]], wanting: list[Hit[Alias]]) -> list[Hit[Alias]]:
+    """The names that lack context but stand in a list beside an accepted one (高瓴、启明、蓝驰,
+    or a chain of them): a list of organisations is their context."""
+    spans = [(h.start, h.end) for h in accepted]
+    found: list[Hit[Alias]] = []
+    grown = True
+    while grown and wanting:
+        grown = False
+        for hit in wanting:
+            if any(_LIST_SEPARATOR.fullmatch(text, end, hit.start) if end <= hit.start
+                   else hit.end <= start and _LIST_SEPARATOR.fullmatch(text, hit.end, start)
+                   for start, end in spans):
+                found.append(hit)
+                spans.append((hit.start, hit.end))
+                grown = True
+        wanting = [h for h in wanting if h not in found]
+    return found
 
 
 def _not_news(text: str, hit: Hit[Alias], other_sense: set[str],

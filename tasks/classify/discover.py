@@ -16,17 +16,19 @@ from tasks.records import Discovered
 
 # The last word of a Chinese organisation's name, and the kind of organisation it says.
 _SUFFIXES = {
-    "investor": "资本|資本|創投|创投|基金|资管|資管|产投|產投|资产管理|股权投资|私募",
+    "investor": "资本|資本|創投|创投|基金|资管|資管|产投|產投|资产管理|股权投资|私募|"
+                "合伙企业（有限合伙）|合伙企业(有限合伙)|合夥企業（有限合夥）|合夥企業(有限合夥)",
     "university": "大学|大學|学院|學院|研究院|研究所|实验室|實驗室",
     "company": "股份有限公司|有限责任公司|有限公司|集团|集團|控股|科技|機器人|机器人|半导体|"
                "半導體|微电子|汽车|汽車|智驾|银行|銀行|证券|證券|保险|保險",
     "government": "市政府|区政府|區政府|县政府|縣政府|省政府|人民政府|管委会|管委會|管理委员会|"
-                  "管理委員會",
+                  "管理委員會",  # a zone's name (…高新区) is a place; its 管委会 governs it
 }
 _KIND_OF = {word: kind for kind, words in _SUFFIXES.items() for word in words.split("|")}
-_WEAK = ("科技", "汽车", "汽車", "机器人", "機器人", "半导体", "半導體", "保险", "保險")
+_WEAK = ("科技", "汽车", "汽車", "机器人", "機器人", "半导体", "半導體", "保险", "保險", "产投", "產投")
 # Legal names and government bodies run longer.
-_LONG_NAMES = ("有限公司", "有限责任公司", "股份有限公司", "管委会", "管委會", "管理委员会", "管理委員會")
+_LONG_NAMES = ("有限公司", "有限责任公司", "股份有限公司", "管委会", "管委會", "管理委员会", "管理委員會",
+               "合伙企业（有限合伙）", "合伙企业(有限合伙)", "合夥企業（有限合夥）", "合夥企業(有限合夥)")
 # Characters and words a name does not run back over: a name starts after them.
 _STOP_CHARS = set("的在与與和由将將是为為对對及等了把从從被向其该該这這那于於至以而并並或也都就让讓给給"
                   "跟同下外年月轮輪方称稱说說示已获獲经經据據今近后後前再又还還共到"
@@ -42,7 +44,9 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                "来自", "來自", "震动", "震動", "展现出", "展現出", "带动", "帶動", "设立", "設立", "推进",
                "推進", "重视", "重視", "投入", "结合", "結合", "发行", "發行", "收购", "收購", "重塑",
                "深入", "包含", "发挥", "發揮", "押注", "促进", "促進", "加速", "吸引", "引入", "撬动",
-               "撬動", "募集", "出资", "出資", "组建", "組建")
+               "撬動", "募集", "出资", "出資", "组建", "組建", "购买", "購買", "支付", "但")
+_STOP_WORD_SET = frozenset(_STOP_WORDS)
+_STOP_WORD_SIZES = sorted({len(w) for w in _STOP_WORDS})
 _MAX_NAME = 8  # characters before the suffix (14 before a legal name's 有限公司)
 # A name with a weak suffix (…科技, …智能) is one when the sentence goes on as after a name.
 _AFTER_NAME = re.compile(r"(?:[，、（(]|宣布|发布|發布|完成|获得|獲得|表示|称|稱|与|與|和|及|推出|"
@@ -53,17 +57,23 @@ ROLES = ("领投", "領投", "跟投", "参投", "參投", "联合领投", "聯�
 _MAX_ROLE_NAME = 8
 # The last word of an English organisation's name (matched lower-cased, as the text is).
 ENGLISH = ("capital", "ventures", "partners", "investment", "investments", "technologies",
-           "technology", "robotics", "labs", "holdings", "semiconductor", "motors", "group",
-           "fund")
+           "technology", "robotics", "labs", "holdings", "holding", "semiconductor", "motors",
+           "group", "fund", "intelligence", "medical", "materials", "university")
 _ENGLISH_INVESTORS = {"capital", "ventures", "partners", "investment", "investments", "fund"}
+_ENGLISH_KIND = dict.fromkeys(_ENGLISH_INVESTORS, "investor") | {"university": "university"}
 _ENGLISH_NAME = re.compile(r"((?:[A-Z][A-Za-z0-9&.\-]*\s+){1,5})$")
+# The name goes on after its organisation word: China International Capital Corp, Guozhi
+# Investment (Shanghai) Private Equity Fund Management.
+_NAME_GOES_ON = re.compile(r" (?:\([A-Z][a-z]+\) )?[A-Z]")
 # Capitalised words that start a sentence or describe, not name: "In robotics", "Chinese technology".
 _ENGLISH_NOT_NAME = {"in", "the", "a", "an", "and", "of", "for", "to", "at", "on", "by", "with",
                      "as", "its", "our", "their", "his", "her", "this", "that", "these", "those",
                      "both", "all", "many", "some", "other", "chinese", "american", "u.s.", "us",
-                     "china's", "global", "western", "new", "while", "but", "when"}
+                     "china's", "global", "western", "while", "but", "when", "artificial",
+                     "embodied", "business", "general", "machine", "generative", "physical"}
 # A prefix made only of these is a kind of thing, not a name: 人形机器人, 美元基金, 股份制银行.
-_GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|投資|产业|產業|创业|創業|股权|股權|"
+_GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|投資|管理|产业|產業|创业|創業|股权|股權|"
+                      r"上市公司|"
                       r"专项|專項|转型升级|轉型升級|人工|具身|生成式|通用|自动|自動|智慧|数字|數字|"
                       r"新能源|智能|科技|信息|"
                       r"技术|技術|网络|電子|电子|汽车|能源|中国|中國|全球|国内|國內|海外|上海|北京|"
@@ -77,22 +87,36 @@ _HELD_BY = ("政府", "国资委", "國資委")  # 市政府控股的…: held b
 _QUANTIFIED = re.compile(r"^(?:多家|一家|两家|兩家|其他|相关|相關|这家|這家|该|該|某|各|知名|头部|頭部|"
                          r"社会|社會|耐心|风险|風險|产业|產業|民间|民間|国有|國有|外资|外資|境外|"
                          r"战略|戰略|国家|國家|国内|國內|海外|政府|引导|引導|专利|專利|"
-                         r"[\d一二三四五六七八九十百千万几多余]+)")
+                         r"[\d一二三四五六七八九十百千万几多余两兩]+(?:家|支|只|个|個|位|名|批|类|類)?)")
 # An amount before a name describes a tranche, not a firm: "100亿元的设计基金".
 _AMOUNT_BEFORE = re.compile(r"[\d.]+\s*[亿億万萬千百]?\s*(元|美元|人民币|人民幣)的$")
 # Where news names its source: 据IT桔子统计, 據鉅亨網報導, 来源：集微网, 中国证券报记者.
 # Where news names its source: 据IT桔子统计, 據鉅亨網報導, 来源：集微网. Each pattern is tried
 # where its first word is (据 is frequent: 数据, 根据), not at every character.
 _SOURCES = {
-    "据": re.compile(r"(?P<name>(?:(?!记者|記者)[^\W_]){2,10})(?:的)?(?:报道|報導|报導|统计|統計|数据|"
-                    r"數據|消息|援引|记者|記者)"),
-    "来源": re.compile(r"[:：]\s*(?P<name>[^\W_][^\s，。、；：,;:|（(]{1,11})(?=[\s，。、；|（(]|$)"),
+    "据": re.compile(r"[“\"「《]?(?P<name>(?:(?!记者|記者)[^\W_]){2,10})[”\"」》]?(?:的)?(?:不完全)?"
+                    r"(?:报道|報導|报導|统计|統計|数据|數據|消息|援引|记者|記者)"),
+    "来源": re.compile(r"\s?[:：|｜丨]\s*(?P<name>[^\W_][^\s，。、；：,;:|｜（()）]{1,11})"
+                      r"(?=[\s，。、；|｜（()）]|$)"),
+    # a photo credit: （图／CFP）, (图片来源：…) is 来源's
+    "（图": re.compile(r"[／/:：]\s*(?P<name>[^\W_][^\s）)／/]{1,11})[）)]"),
 }
-_SOURCES |= {"據": _SOURCES["据"], "來源": _SOURCES["来源"]}
+_SOURCES |= {"據": _SOURCES["据"], "來源": _SOURCES["来源"], "(图": _SOURCES["（图"],
+             "（圖": _SOURCES["（图"], "(圖": _SOURCES["（图"]}
 _NOT_AFTER = set("数數证證占佔票收单單论論")  # 数据, 证据, 占据 …: not "according to"
-# A desk before 记者, the whole run since the last punctuation: （云岫日报记者 王一）.
-_DESK = re.compile(r"(?:^|[\s，。、；：:,（(])([^\W_]{2,8}?)(?:首席|特约|特約|见习|見習)?$")
-_REPORTER = ("记者", "記者")
+# The run of name characters since the last punctuation, before a word that follows a source's
+# name: a desk before 记者 (（云岫日报记者 王一）), an account before its WeChat id
+# (机器人前瞻（公众号：…）, 直面AI(ID:…)).
+_RUN_BEFORE = re.compile(r"(?:^|[\s，。、；：:,（(“”「」]|据|據)(?![据據])([^\W_]{2,10}?)"
+                         r"(?:首席|特约|特約|见习|見習)?$")
+_AFTER_SOURCE = ("记者", "記者", "（公众号", "(公众号", "（公眾號", "(公眾號", "（微信公众号",
+                 "(微信公众号", "（ID:", "(ID:", "（ID：", "(ID：")
+# Every word above, found in one scan of the text.
+_SOURCE_WORDS = re.compile("|".join(re.escape(w) for w in sorted(
+    [*_SOURCES, *_AFTER_SOURCE], key=len, reverse=True)))
+# A listed company before its stock code: 万通发展(600246), 地平线(09660.HK). Codes of indexes
+# and funds (88…, 15…, 51…) are not companies.
+_TICKER = re.compile(r"[（(](?:(?:60|68|00|30)\d{4}(?:\.(?:SH|SZ))?|\d{4,5}\.HK)[）)]")
 _NOT_SOURCE = re.compile(r"(?:不完全|不|了解|悉|介绍|介紹|称|稱|说|說|该|該|此|其|相关|相關|有关|"
                          r"有關|业内|業內|知情|媒体|媒體|外媒|官方|公开|公開|初步|测算|測算|估计|估計|"
                          r"预测|預測|预计|預計|本报|本報|本刊|本台|本网|本網|新华社|记者|記者|多家|"
@@ -101,9 +125,16 @@ _NOT_SOURCE = re.compile(r"(?:不完全|不|了解|悉|介绍|介紹|称|稱|说
 _NO_NAME = re.compile(r"\d{4}")  # a code or a date, not a source's name
 _INNER_KIND = re.compile(r"资本|資本|基金|创投|創投")
 # English government bodies: the Ministry of Industry and Information Technology.
-_ENGLISH_BODY = re.compile(r"\b(?:Ministry|Department|Bureau|Commission|Administration) of"
-                           r"(?: (?:and|the|for|[A-Z][A-Za-z]+))*? [A-Z][A-Za-z]+"
-                           r"(?= (?!and\b|the\b|for\b)[^A-Z]|[^\w ]|$)")
+_OF_WORDS = (r"(?: (?:and|the|for|of|[A-Z][A-Za-z]+))*? [A-Z][A-Za-z]+"
+             r"(?= (?!and\b|the\b|for\b|of\b)[^A-Z]|[^\w ]|$)")
+_ENGLISH_BODIES = (
+    ("government", re.compile(r"\b(?:Ministry|Department|Bureau|Commission|Administration) of"
+                              + _OF_WORDS)),
+    ("government", re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)? (?:municipal |city |provincial )?"
+                              r"government\b")),
+    ("university", re.compile(r"\b(?:[A-Z][a-z]+ )?(?:University|Institute|Academy) of"
+                              + _OF_WORDS)),
+)
 _MIN_LENGTH = 2
 
 
@@ -137,25 +168,31 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
             found[name] = Discovered(name, start, end, kind, pattern)
 
     sources = []
-    for word, pattern in _SOURCES.items():
-        at = text.find(word)
-        while at >= 0:
+    for word in _SOURCE_WORDS.finditer(text):
+        at = word.start()
+        if (pattern := _SOURCES.get(word.group())) is not None:
             if (at == 0 or text[at - 1] not in _NOT_AFTER) and (
-                    source := pattern.match(text, at + len(word))):
+                    source := pattern.match(text, word.end())):
                 sources.append(source.span("name"))
-            at = text.find(word, at + 1)
-    for word in _REPORTER:
-        at = text.find(word)
-        while at >= 0:
-            if desk := _DESK.search(text, max(0, at - 12), at):
-                sources.append(desk.span(1))
-            at = text.find(word, at + 2)
+        elif run := _RUN_BEFORE.search(text, max(0, at - 14), at):
+            sources.append(run.span(1))
     for start, end in sources:
         if not _NOT_SOURCE.match(text, start) and not _NO_NAME.search(text, start, end):
             add(start, end, "media", "source")
-    if "of" in text:
-        for body in _ENGLISH_BODY.finditer(text):
-            add(body.start(), body.end(), "government", "english")
+    if "(" in text or "（" in text:
+        for ticker in _TICKER.finditer(text):
+            start = _name_start(text, ticker.start(), _MAX_NAME)
+            if ticker.start() - start >= 2:
+                add(start, ticker.start(), "company", "ticker")
+    if "of" in text or "government" in text:
+        for body_kind, pattern in _ENGLISH_BODIES:
+            for body in pattern.finditer(text):
+                first, _, rest = body.group().partition(" ")
+                if first.lower() not in _ENGLISH_NOT_NAME:
+                    add(body.start(), body.end(), body_kind, "english")
+                elif " " in rest and rest.split()[0].lower() not in _ENGLISH_NOT_NAME:
+                    # "The Lunaria government": the name starts after "The"
+                    add(body.end() - len(rest), body.end(), body_kind, "english")
 
     longest: dict[int, int] = {}  # end -> the earliest start of a suffix ending there
     followed = set()
@@ -169,9 +206,9 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
             name_start = _name_start(text, start, _MAX_ROLE_NAME)
             if start - name_start >= 2:
                 add(name_start, start, "investor", "role")
-        elif text[start].isupper() and (name := _english_name(text, start)) is not None:
-            add(name, end, "investor" if text[start:end].lower() in _ENGLISH_INVESTORS
-                else "company", "english")
+        elif (text[start].isupper() and not _NAME_GOES_ON.match(text, end)
+              and (name := _english_name(text, start)) is not None):
+            add(name, end, _ENGLISH_KIND.get(text[start:end].lower(), "company"), "english")
     for end, suffix_start in longest.items():
         if end in followed:
             continue  # …科技有限公司: the name goes on to the next suffix
@@ -209,8 +246,11 @@ def _name_start(text: str, end: int, longest: int) -> int:
     phrase word within `longest` characters before it; `end` when there is none (the name may
     run on further back, and a cut name is no name)."""
     lo = max(0, end - longest)
-    for at in range(end, lo, -1):
-        if text[at - 1] in _STOP_CHARS or text.endswith(_STOP_WORDS, lo, at):
+    floor = max(lo - 1, 0)  # a stop just before the longest name counts
+    for at in range(end, floor, -1):
+        if text[at - 1] in _STOP_CHARS or any(
+                at - size >= floor and text[at - size:at] in _STOP_WORD_SET
+                for size in _STOP_WORD_SIZES):
             return at
     return lo if lo == 0 else end
 
