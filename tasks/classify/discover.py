@@ -30,7 +30,7 @@ _WEAK = ("科技", "汽车", "汽車", "机器人", "機器人", "半导体", "�
 _LONG_NAMES = ("有限公司", "有限责任公司", "股份有限公司", "管委会", "管委會", "管理委员会", "管理委員會",
                "合伙企业（有限合伙）", "合伙企业(有限合伙)", "合夥企業（有限合夥）", "合夥企業(有限合夥)")
 # Characters and words a name does not run back over: a name starts after them.
-_STOP_CHARS = set("的在与與和由将將是为為对對及等了把从從被向其该該这這那于於至以而并並或也都就让讓给給"
+_STOP_CHARS = set("的在与與和由将將是为為对對及等了把从從被向其该該这這那于於至以而并並或也都就让讓给給但"
                   "跟同下外年月轮輪方称稱说說示已获獲经經据據今近后後前再又还還共到"
                   "，。、；：！？“”‘’「」『』《》（）()【】[] \t\n,.;:!?\"'—…·")
 _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方", "包括", "宣布", "完成", "团队",
@@ -44,9 +44,9 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                "来自", "來自", "震动", "震動", "展现出", "展現出", "带动", "帶動", "设立", "設立", "推进",
                "推進", "重视", "重視", "投入", "结合", "結合", "发行", "發行", "收购", "收購", "重塑",
                "深入", "包含", "发挥", "發揮", "押注", "促进", "促進", "加速", "吸引", "引入", "撬动",
-               "撬動", "募集", "出资", "出資", "组建", "組建", "购买", "購買", "支付", "但")
+               "撬動", "募集", "出资", "出資", "组建", "組建", "购买", "購買", "支付")
 _STOP_WORD_SET = frozenset(_STOP_WORDS)
-_STOP_WORD_SIZES = sorted({len(w) for w in _STOP_WORDS})
+assert {len(w) for w in _STOP_WORDS} <= {2, 3}, "_name_start looks for words of 2 and 3 characters"
 _MAX_NAME = 8  # characters before the suffix (14 before a legal name's 有限公司)
 # A name with a weak suffix (…科技, …智能) is one when the sentence goes on as after a name.
 _AFTER_NAME = re.compile(r"(?:[，、（(]|宣布|发布|發布|完成|获得|獲得|表示|称|稱|与|與|和|及|推出|"
@@ -248,9 +248,8 @@ def _name_start(text: str, end: int, longest: int) -> int:
     lo = max(0, end - longest)
     floor = max(lo - 1, 0)  # a stop just before the longest name counts
     for at in range(end, floor, -1):
-        if text[at - 1] in _STOP_CHARS or any(
-                at - size >= floor and text[at - size:at] in _STOP_WORD_SET
-                for size in _STOP_WORD_SIZES):
+        if (text[at - 1] in _STOP_CHARS or text[max(floor, at - 2):at] in _STOP_WORD_SET
+                or text[max(floor, at - 3):at] in _STOP_WORD_SET):
             return at
     return lo if lo == 0 else end
 
