@@ -92,7 +92,7 @@ def score(labels: list[dict], texts: Path, extra: list[Path]) -> Result:
         labels = classifier.classify(text)
         reported = set(labels.company_ids)
         discovered = {_key(d.name): d.name for d in labels.discovered}
-        wanted: dict[str, str] = {}  # company id -> kind, for the labelled names the catalog knows
+        wanted: set[str] = set()  # the companies of the labelled names found
         trap = entry["id"].startswith("t")
         result.traps += trap
         result.texts += not trap
@@ -104,26 +104,27 @@ def score(labels: list[dict], texts: Path, extra: list[Path]) -> Result:
             if company is not None and company.id in reported:
                 for tally in tallies:
                     tally.found += 1
-                wanted[company.id] = org["kind"]
+                wanted.add(company.id)
             elif discovered.pop(_key(org["name"]), None) is not None:
                 for tally in tallies:
                     tally.found_discovered += 1
+                for tally in (result.overall, result.by_script[entry["script"]]):
                     tally.right_discovered += 1
                     tally.discovered += 1
             else:
                 result.misses.append(f"{entry['id']}: {org['name']} ({org['kind']})"
                                      + ("" if company else " — not in the catalog"))
+        # A report's kind is its label's, so there is no precision by kind: only overall and
+        # by script.
         for company_id in reported:
-            kind = wanted.get(company_id, "(not labelled)")
-            for tally in (result.overall, result.by_kind[kind], result.by_script[entry["script"]]):
+            for tally in (result.overall, result.by_script[entry["script"]]):
                 tally.reported += 1
                 tally.right += company_id in wanted
             if company_id not in wanted:
                 line = f"{entry['id']}: {catalog.companies[company_id].name} ({company_id})"
                 (result.trap_reports if trap else result.wrong).append(line)
         for name in discovered.values():  # left over: no labelled name
-            for tally in (result.overall, result.by_kind["(not labelled)"],
-                          result.by_script[entry["script"]]):
+            for tally in (result.overall, result.by_script[entry["script"]]):
                 tally.discovered += 1
             (result.trap_discovered if trap else result.wrong_discovered).append(
                 f"{entry['id']}: {name}")
@@ -193,11 +194,12 @@ def main() -> None:
     print(f"  {'':24} {'catalog':>19}   {'+ discovered':>19}")
     print(f"  {'':24} {'recall':>9} {'precision':>9}   {'recall':>9} {'precision':>9} "
           f"{'labelled':>9}")
-    rows = [("all", result.overall), *sorted(result.by_kind.items()),
-            *sorted(result.by_script.items())]
-    for name, tally in rows:
+    for name, tally in [("all", result.overall), *sorted(result.by_script.items())]:
         print(f"  {name:24} {tally.recall():9.3f} {tally.precision():9.3f}   "
               f"{tally.recall(True):9.3f} {tally.precision(True):9.3f} {tally.labelled:9d}")
+    for name, tally in sorted(result.by_kind.items()):
+        print(f"  {name:24} {tally.recall():9.3f} {'':9}   {tally.recall(True):9.3f} {'':9} "
+              f"{tally.labelled:9d}")
     overall = result.overall
     print(f"  catalog: recall {overall.recall():.3f}, precision {overall.precision():.3f}; "
           f"with discovered names: recall {overall.recall(True):.3f} (target >= "
