@@ -182,3 +182,10 @@ def test_context_rules_hold(guarded: Classifier, text: str, expected: list[str])
 def test_case_script_and_interface_rules(classifier: Classifier, text: str,
                                          expected: list[str]) -> None:
     assert ids(classifier, text) == expected
+
+
+def test_a_name_wanting_context_has_it_where_the_text_names_the_company_for_sure(
+        classifier: Classifier) -> None:
+    labels = classifier.classify("雷军说，小米将在年底前交付。到了周末，小米又开了一场分享会。")
+    assert [m.company_id for m in labels.mentions] == ["xiaomi", "xiaomi"]
+    assert classifier.classify("到了周末，小米又开了一场分享会。").mentions == ()

@@ -118,12 +118,19 @@ class Classifier:
                     decisions += [Decision(a.text, a.company_id, start, end, alias is not None,
                                            reason) for a in considered]
         if wanting:
-            listed = _listed(text, accepted, [h for h in wanting if (h.start, h.end) not in seen])
-            accepted += listed
+            # A name that lacks only a context word has one when the text names the company
+            # elsewhere for sure, or lists it beside an accepted organisation.
+            wanting = [h for h in wanting if (h.start, h.end) not in seen]
+            named = {h.payload.company_id for h in accepted}
+            again = [h for h in wanting if h.payload.company_id in named]
+            listed = _listed(text, accepted, [h for h in wanting if h not in again])
+            accepted += again + listed
             if decisions is not None:
                 decisions += [Decision(h.payload.text, h.payload.company_id, h.start, h.end, True,
-                                       "accepted: listed beside another organisation")
-                              for h in listed]
+                                       why) for hits, why in (
+                                           (again, "accepted: the text names the company elsewhere"),
+                                           (listed, "accepted: listed beside another organisation"))
+                              for h in hits]
         # Topics and events read the last view's matches (the simplified one).
         topic_hits = [(topic, start, end) for i, start, end in matches for topic in parts[i].topics]
         cues = [(start, rule) for i, start, _ in matches for rule in parts[i].rules]
