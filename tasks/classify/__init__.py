@@ -245,15 +245,15 @@ class _Part:
 # Context for a rule is the alias's window and its clause, so a guard word one comma away
 # counts however long the words between; a clause longer than this is cut to it.
 _CLAUSE_REACH = 60
-_NEIGHBOUR = 2
+_NEIGHBOUR = 2  # a window this small asks for a neighbouring character, not a context
 _CLAUSE_END = "。！？；;\n"
 # A brand followed by one of these names its investing arm (小米产投, 联想创投): the company's
 # own, whatever the words around it.
 _INVESTING_ARM = re.compile(r"(资本|創投|创投|投资|投資|基金|产投|產投|战投|戰投|资管|\s?(Capital|"
                             r"Ventures|Investment|Partners)\b)")
 # Interface text, not news about the app: "分享到微信", "分享至QQ".
-_SHARE_TO = re.compile(r"(分享|转发|轉發|分享给|发送)(到|至|给|給)\s*$")
 _SHARE_WORDS = re.compile("分享|转发|轉發|发送")
+_SHARE_TO = re.compile(rf"({_SHARE_WORDS.pattern})给?(到|至|给|給)\s*$")
 # What stands between two items of a list of names.
 _LIST_SEPARATOR = re.compile(r"\s?(?:[、，,/／]|和|与|與|及|以及|、以及)\s?")
 _MEDIUM_BEFORE = re.compile(r"(在|通过|通過|利用|打开|打開|关注|關注|登录|登錄|下载|下載|扫描|掃描)\s?$")

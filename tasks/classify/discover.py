@@ -1,6 +1,8 @@
 """Organisation names the catalog does not have, read from the way news writes them: a name
 ending in an organisation word (…资本, …科技有限公司, … Capital), or standing where investors,
-partners and parents stand (由…领投, …参投, 与…签约, …旗下). Pure.
+partners and parents stand (由…领投, …参投, 与…签约, …旗下), before a stock code (…(688256)),
+where a source is credited (据…统计, 来源：…, …记者, （图／…）) or as an English government body
+or university (the Ministry of …). Pure.
 
 What is found is stored as a `discovered` mention: counted across the warehouse and offered
 for the catalog (`newsmon catalog suggest --from-warehouse`), never an alert.
@@ -90,7 +92,6 @@ _QUANTIFIED = re.compile(r"^(?:多家|一家|两家|兩家|其他|相关|相關|
                          r"[\d一二三四五六七八九十百千万几多余两兩]+(?:家|支|只|个|個|位|名|批|类|類)?)")
 # An amount before a name describes a tranche, not a firm: "100亿元的设计基金".
 _AMOUNT_BEFORE = re.compile(r"[\d.]+\s*[亿億万萬千百]?\s*(元|美元|人民币|人民幣)的$")
-# Where news names its source: 据IT桔子统计, 據鉅亨網報導, 来源：集微网, 中国证券报记者.
 # Where news names its source: 据IT桔子统计, 據鉅亨網報導, 来源：集微网. Each pattern is tried
 # where its first word is (据 is frequent: 数据, 根据), not at every character.
 _SOURCES = {
@@ -124,7 +125,8 @@ _NOT_SOURCE = re.compile(r"(?:不完全|不|了解|悉|介绍|介紹|称|稱|说
                          r"統計|数据|數據|财报|財報|公告|调查|調查|研究|分析)")
 _NO_NAME = re.compile(r"\d{4}")  # a code or a date, not a source's name
 _INNER_KIND = re.compile(r"资本|資本|基金|创投|創投")
-# English government bodies: the Ministry of Industry and Information Technology.
+# English government bodies and universities: the Ministry of Industry and Information
+# Technology, the Lunaria government, the University of Science and Technology of China.
 _OF_WORDS = (r"(?: (?:and|the|for|of|[A-Z][A-Za-z]+))*? [A-Z][A-Za-z]+"
              r"(?= (?!and\b|the\b|for\b|of\b)[^A-Z]|[^\w ]|$)")
 _ENGLISH_BODIES = (
