@@ -165,6 +165,11 @@ def test_context_rules_hold(guarded: Classifier, text: str, expected: list[str])
     ("县里利用微信公众号、抖音等新媒体平台推介招商项目。", []),
     ("打开百度地图搜索附近的公园。", []),
     ("微信上线了新的支付功能。", ["tencent"]),
+    ("每周四的更新，玩家都去游戏官方微信蹲守；校长的微信头像是一所小学。", []),
+    # a two-character name after a surname, then what follows a person, is the person
+    ("验房公司高级工程师王清华向记者表示，这是偷工减料。", []),
+    ("李华为说他从没去过深圳。", []),
+    ("本周百度表示将发布新模型。", ["baidu"]),
     # a one-character neighbour rule (京东 in 北京东路) asks for a neighbour, not a clause,
     # and one such place says nothing of the rest of the text
     ("他住在北京东路附近。刘强东表示，京东将加大投入。", ["jd"]),

@@ -57,6 +57,14 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
     # a partnership's legal name, in traditional script too
     ("出資方為雲岫創業投資引導基金合夥企業（有限合夥）。",
      [("雲岫創業投資引導基金合夥企業（有限合夥）", "investor")]),
+    # a verb before a name is not part of it
+    ("十年前，他带领青岚集团赴港上市；如今他们正筹备星渚基金。",
+     [("青岚集团", "company"), ("星渚基金", "investor")]),
+    # told to a source's reporter: the source is who follows the verb
+    ("“这类骗局很常见。”李警官告诉云岫日报记者。", [("云岫日报", "media")]),
+    ("据北辰财经此前报道，该公司估值已过百亿。", [("北辰财经", "media")]),
+    # a name may hold a word that starts with a stop character: 示范区, 东方
+    ("推介会上，云麓转型综改示范区管委会介绍了园区。", [("云麓转型综改示范区管委会", "government")]),
 ])
 def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
                                              expected: list[tuple[str, str]]) -> None:
@@ -73,6 +81,13 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "市场带动社会资本进入，政府设立引导基金，PE基金和美元基金也在观望。",
     "Chinese technology firms use AI technologies. In robotics, costs fell.",
     "据不完全统计，本报记者走访了多家企业。",
+    # generic words before an organisation word, as general news writes them
+    "骗子冒充银行客服，要求提供银行卡号；老人不太懂得网上银行操作。",
+    "金融科技、存款保险和养老基金都在讨论之列，偏股型基金与明星私募也受关注。",
+    "下一步，我区将在市委市政府的领导下推进工作。",
+    # sources that name no one: a region's press, a department, a spokesperson
+    "据台媒报道，演出将推迟。据港媒刚刚消息，他已出狱。",
+    "对此，青岚方面相关负责人向记者表示，项目正常推进。据交管部门统计，车流减半。",
     # a name that goes on after its organisation word is not cut there
     "Lumen Investment (Shanghai) Private Equity Fund Management Co and Orbis Capital Corp said.",
     "The Chinese government said the US government would respond.",

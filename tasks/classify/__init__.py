@@ -139,7 +139,8 @@ class Classifier:
         # Most names need no second look: only products, and all of them where the text
         # shares or shows another sense.
         everyone = bool(other_sense) or _SHARE_WORDS.search(text) is not None
-        verdicts = [(h, why) for h in chosen if (everyone or h.payload.is_product)
+        verdicts = [(h, why) for h in chosen
+                    if (everyone or h.payload.is_product or _after_surname(text, h))
                     and (why := _not_news(text, h, other_sense, chosen))]
         if verdicts:
             dropped = {id(h) for h, _ in verdicts}
@@ -256,12 +257,22 @@ _SHARE_WORDS = re.compile("分享|转发|轉發|发送")
 _SHARE_TO = re.compile(rf"({_SHARE_WORDS.pattern})给?(到|至|给|給)\s*$")
 # What stands between two items of a list of names.
 _LIST_SEPARATOR = re.compile(r"\s?(?:[、，,/／]|和|与|與|及|以及|、以及)\s?")
-_MEDIUM_BEFORE = re.compile(r"(在|通过|通過|利用|打开|打開|关注|關注|登录|登錄|下载|下載|扫描|掃描)\s?$")
+_MEDIUM_BEFORE = re.compile(r"(在|通过|通過|利用|打开|打開|关注|關注|登录|登錄|下载|下載|扫描|掃描|"
+                            r"官方)\s?$")
 _MEDIUM_AFTER = re.compile(r"\s?(上(?![市线線涨漲调調半午])|里|裡|公众号|公眾號|小程序|视频号|視頻號|群|"
                            r"扫码|掃碼|洽谈|洽談|直播间|直播間|账号|賬號|帐号|帳號|好友|搜索|搜尋|查询|"
-                           r"查詢|导航|導航|选择|選擇|等\S{0,5}平台)")
+                           r"查詢|导航|導航|选择|選擇|头像|頭像|等\S{0,5}平台)")
 _LAUNCHED = re.compile(r"\s?(发布|發布|推出|上线|上線|问世|問世)")
 _LATIN = re.compile(r"[A-Za-z]")
+# Common surnames, less those that are also common words before a name (周 in 本周, 何 in 为何,
+# 钟 in 分钟, 曾, 谢 in 感谢, 高, 金, 方, 向, 于, 任, 余, 程 ...).
+_SURNAMES = frozenset("王李张刘陈杨黄赵吴徐孙马朱胡郭林罗郑梁宋唐许韩冯邓曹彭萧肖董袁潘蔡蒋杜叶苏魏"
+                      "吕丁沈姚卢姜崔谭陆汪范廖贾韦邹孟熊秦邱尹薛闫侯陶贺顾郝龚邵覃莫孔汤"
+                      "張劉陳楊黃趙吳孫馬鄭許韓馮鄧蕭葉蘇呂盧譚陸賈韋鄒閆賀顧龔湯")
+# What follows a person's name: speech, a title, a verb of action.
+_PERSON_GOES_ON = re.compile(r"(?:向|对|對|表示|称|稱|说|說|分析|认为|認為|指出|介绍|介紹|告诉|告訴|"
+                             r"透露|坦言|回忆|回憶|强调|強調|先生|女士|教授|博士|老师|老師|同学|同學|"
+                             r"等人|说道|說道|笑|曾|则|則)")
 # A capitalised Latin name that is also a word (Anthropic, Amazon): in lower case in an English
 # sentence it is the word ("the anthropic principle").
 _WORD_LIKE = re.compile(r"[A-Z][a-z]{3,}$")
@@ -342,10 +353,14 @@ def _not_news(text: str, hit: Hit[Alias], other_sense: set[str],
 
     - Interface text: "分享到微信", "分享至QQ".
     - A product used as a medium: "在微信上聊", "利用微信公众号", "在B站是UP主", "抖音等平台".
+    - A person's name: a two-character name after a surname, then what follows a person
+      (王清华向记者表示, 李小米说).
     - One sense per text: a name a reject word showed to mean something else once (商汤 the
       king, 小米 the grain) means it throughout, unless the company is also named by a name
       without that doubt (商汤科技)."""
     alias, before, after = hit.payload, text[max(0, hit.start - 6):hit.start], text[hit.end:]
+    if _after_surname(text, hit) and _PERSON_GOES_ON.match(after):
+        return f"{text[hit.start - 1:hit.end]!r} is a person's name here"
     if _SHARE_TO.search(before):
         return "interface text (share to …), not news"
     if alias.is_product and ((_MEDIUM_BEFORE.search(before) and not _LAUNCHED.match(after))
@@ -356,6 +371,10 @@ def _not_news(text: str, hit: Hit[Alias], other_sense: set[str],
             for h in accepted):
         return f"{alias.text!r} means something else elsewhere in this text"
     return ""
+
+
+def _after_surname(text: str, hit: Hit[Alias]) -> bool:
+    return hit.end - hit.start == 2 and hit.start > 0 and text[hit.start - 1] in _SURNAMES
 
 
 def _in_english(text: str, start: int, end: int) -> bool:

@@ -46,8 +46,14 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                "来自", "來自", "震动", "震動", "展现出", "展現出", "带动", "帶動", "设立", "設立", "推进",
                "推進", "重视", "重視", "投入", "结合", "結合", "发行", "發行", "收购", "收購", "重塑",
                "深入", "包含", "发挥", "發揮", "押注", "促进", "促進", "加速", "吸引", "引入", "撬动",
-               "撬動", "募集", "出资", "出資", "组建", "組建", "购买", "購買", "支付")
+               "撬動", "募集", "出资", "出資", "组建", "組建", "购买", "購買", "支付", "带领", "帶領",
+               "冒充", "提供", "缓解", "緩解", "损害", "損害", "告诉", "告訴", "标榜", "標榜", "曝光",
+               "监管", "監管", "进行", "進行", "筹备", "籌備", "优化", "優化", "懂得", "要求", "牵涉",
+               "牽涉")
 _STOP_WORD_SET = frozenset(_STOP_WORDS)
+# Words of names that begin or end in a stop character: 示范区, 经济技术开发区, 东方, 同济.
+_NAME_WORDS = frozenset(("示范", "示範", "经济", "經濟", "经开", "經開", "东方", "東方", "南方",
+                         "北方", "同济", "同濟", "同方", "方正", "外高", "共享"))
 assert {len(w) for w in _STOP_WORDS} <= {2, 3}, "_name_start looks for words of 2 and 3 characters"
 _MAX_NAME = 8  # characters before the suffix (14 before a legal name's 有限公司)
 # A name with a weak suffix (…科技, …智能) is one when the sentence goes on as after a name.
@@ -82,7 +88,9 @@ _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|
                       r"深圳|杭州|国家|國家|人形|双足|雙足|四足|仿生|工业|工業|服务|服務|协作|協作|"
                       r"轮式|輪式|自平衡|家用|陪伴|手术|手術|PE|VC|美元|人民币|人民幣|子|母|引导|引導|"
                       r"国际化|國際化|新一批|传统|傳統|股份制|城商|农商|農商|商业|商業|全民|主流|"
-                      r"头部|頭部|大型|小型|中小|民营|民營|外资|外資|本土|国产|國產)+$")
+                      r"头部|頭部|大型|小型|中小|民营|民營|外资|外資|本土|国产|國產|网上|網上|"
+                      r"金融|存款|养老|養老|保障|偏股型|私募|明星|市委|区委|區委|县委|縣委|省委|共享|经济|"
+                      r"經濟)+$")
 # A product's model code before a category word: R1機器人, H2机器人.
 _MODEL_CODE = re.compile(r"(?:^|[^A-Za-z0-9])[A-Za-z]{1,3}\d{1,3}[A-Za-z]?$")
 _HELD_BY = ("政府", "国资委", "國資委")  # 市政府控股的…: held by, not a name
@@ -124,6 +132,13 @@ _NOT_SOURCE = re.compile(r"(?:不完全|不|了解|悉|介绍|介紹|称|稱|说
                          r"多位|公司|企业|企業|网友|網友|报道|報導|市场|市場|行业|行業|机构|機構|统计|"
                          r"統計|数据|數據|财报|財報|公告|调查|調查|研究|分析)")
 _NO_NAME = re.compile(r"\d{4}")  # a code or a date, not a source's name
+# A source that is no name: 台媒, 港媒; 交管部门, 龙湖方面, 业内人士.
+_NO_SOURCE_NAME = re.compile(r"[^\W_]{1,2}媒|.*(?:部门|部門|方面|人士|人员|人員|官员|官員|负责人|"
+                             r"負責人)")
+# Said to a source's reporter (温先生告诉南都记者, 负责人向记者表示): the name follows the verb.
+_TOLD = re.compile(r".*(?:告诉|告訴|向|对|對|接受)")
+# Words of time after a source's name (据港媒刚刚消息, 据新流财经此前报道): not part of it.
+_WHEN_AFTER = re.compile(r"(?:刚刚|剛剛|此前|日前|近日|早前|最新|昨日|今日|昨天|今天)$")
 _INNER_KIND = re.compile(r"资本|資本|基金|创投|創投")
 # English government bodies and universities: the Ministry of Industry and Information
 # Technology, the Lunaria government, the University of Science and Technology of China.
@@ -179,7 +194,13 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
         elif run := _RUN_BEFORE.search(text, max(0, at - 14), at):
             sources.append(run.span(1))
     for start, end in sources:
-        if not _NOT_SOURCE.match(text, start) and not _NO_NAME.search(text, start, end):
+        if told := _TOLD.match(text, start, end):
+            start = told.end()
+        if when := _WHEN_AFTER.search(text, start, end):
+            end = when.start()
+        if (end - start >= 2 and not _NOT_SOURCE.match(text, start)
+                and not _NO_NAME.search(text, start, end)
+                and not _NO_SOURCE_NAME.fullmatch(text, start, end)):
             add(start, end, "media", "source")
     if "(" in text or "（" in text:
         for ticker in _TICKER.finditer(text):
@@ -250,7 +271,9 @@ def _name_start(text: str, end: int, longest: int) -> int:
     lo = max(0, end - longest)
     floor = max(lo - 1, 0)  # a stop just before the longest name counts
     for at in range(end, floor, -1):
-        if (text[at - 1] in _STOP_CHARS or text[max(floor, at - 2):at] in _STOP_WORD_SET
+        if ((text[at - 1] in _STOP_CHARS and text[at - 2:at] not in _NAME_WORDS
+             and text[at - 1:at + 1] not in _NAME_WORDS)
+                or text[max(floor, at - 2):at] in _STOP_WORD_SET
                 or text[max(floor, at - 3):at] in _STOP_WORD_SET):
             return at
     return lo if lo == 0 else end
