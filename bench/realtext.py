@@ -5,10 +5,12 @@ also names). Names the catalog knows and names found outside it (stored as `disc
 scored apart and together. Prints figures beside their targets and ends with `result: PASS` or
 `FAIL`.
 
-Two sets: `--set dev` (`bench/realtext/labels.yaml`), the texts the rules were tuned on, and
+Three sets: `--set dev` (`bench/realtext/labels.yaml`), the texts the rules were tuned on,
 `--set heldout` (`bench/realtext/heldout.yaml`), collected and labelled after the tuning and
-scored once. Each entry holds a text's URL, the search query that found it and its labels; the
-texts are public pages and stay out of the repository, read from `--texts` (default
+scored once, and `--set pages` (`bench/realtext/pages.yaml`), the 60 real general-news pages of
+`../shared/extract-pages`, read from there. In the first two, each entry holds a text's URL,
+the search query that found it and its labels; the texts are public pages and stay out of
+the repository, read from `--texts` (default
 `../realtext/texts` or `../realtext/heldout` beside the project, one `<id>.txt` each; an id
 starting with t is a trap text). On a machine that reaches the web, `--collect` fetches each
 URL again into that folder (the article's main text, as newsmon extracts it); the excerpt
@@ -35,7 +37,8 @@ if TYPE_CHECKING:
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(PROJECT)  # the project's packages, not this folder's files
-# The set the rules were tuned on, and a held-out set collected and labelled afterwards.
+# The set the rules were tuned on, a held-out set collected and labelled afterwards, and the
+# shared pages.
 SETS = {"dev": (PROJECT / "bench" / "realtext" / "labels.yaml", "texts"),
         "heldout": (PROJECT / "bench" / "realtext" / "heldout.yaml", "heldout"),
         "pages": (PROJECT / "bench" / "realtext" / "pages.yaml", "")}
