@@ -117,7 +117,7 @@ def score(labels: list[dict], read: Callable[[dict], str | None], extra: list[Pa
                 for tally in tallies:
                     tally.found += 1
                 wanted.add(company.id)
-            elif discovered.pop(_key(org["name"]), None) is not None:
+            elif discovered.pop(_same_name(_key(org["name"]), discovered), None) is not None:
                 for tally in tallies:
                     tally.found_discovered += 1
                 for tally in (result.overall, result.by_script[entry["script"]]):
@@ -163,6 +163,18 @@ def shared_pages(entries: list[dict]) -> Callable[[dict], str | None]:
         entry["script"] = "traditional" if looks_traditional(text) else "simplified"
         entry["trap"] = False
     return lambda entry: texts.get(entry["id"])
+
+
+def _same_name(label: str, discovered: dict[str, str]) -> str:
+    """The discovered name that is the labelled one: as written, or with or without a place
+    before it (金银潭医院 for 武汉金银潭医院, 英国伦敦国王学院 for 伦敦国王学院)."""
+    if label in discovered:
+        return label
+    def place_before(longer: str, shorter: str) -> bool:  # what is left is no list (与, 和)
+        head = longer[:len(longer) - len(shorter)]
+        return longer.endswith(shorter) and not set(head) & set("与與和及、")
+    return next((key for key in discovered if min(len(key), len(label)) >= 3
+                 and (place_before(key, label) or place_before(label, key))), label)
 
 
 def _key(name: str) -> str:

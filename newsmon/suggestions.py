@@ -44,7 +44,7 @@ def suggest_in_files(paths: Sequence[Path], extra_catalogs: Sequence[Path]) -> s
 
 
 # The kinds discovery tells apart, besides company.
-_KINDS = ("investor", "university", "government", "media")
+_KINDS = ("investor", "university", "government", "media", "other")
 
 
 def suggest_from_warehouse(rows: Sequence[tuple[str, str, int, str]],

@@ -83,8 +83,8 @@ class Discovered:
     name: str
     start: int
     end: int
-    # investor | university | company | government | media: guessed from the name or where
-    # it stands
+    # investor | university | company | government | media | other: guessed from the name or
+    # where it stands
     kind: str
     pattern: str  # suffix | role | english | source | ticker: how it was found
 

@@ -153,6 +153,9 @@ def test_context_rules_hold(guarded: Classifier, text: str, expected: list[str])
     # a name miscased in a Chinese list is still the name; the lower-case word is not
     ("投资方包括Minimax、智谱和月之暗面。", ["minimax", "zhipu", "moonshot"]),
     ("这道题可以用minimax算法求解。", []),
+    # a lower-case brand in capitals after a Chinese character is the brand; in English, a word
+    ("5G版本有中兴Axon 10 Pro以及VIVO iQOO Pro。", ["zte", "vivo"]),
+    ("The results were confirmed IN VIVO by the lab.", []),
     # traditional script around an all-capital brand is no case mismatch
     ("本輪融資由IDG資本領投。", ["idg_capital"]),
     # an ambiguous word (a fruit) is no context for another ambiguous one (a grain)

@@ -65,6 +65,14 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
     ("据北辰财经此前报道，该公司估值已过百亿。", [("北辰财经", "media")]),
     # a name may hold a word that starts with a stop character: 示范区, 东方
     ("推介会上，云麓转型综改示范区管委会介绍了园区。", [("云麓转型综改示范区管委会", "government")]),
+    # a place's bureaus and police, hospitals, associations, rescue teams, broadcasters
+    ("云麓市住建局和云麓市公安局联合发文，国家邮政局也作了部署。",
+     [("云麓市住建局", "government"), ("云麓市公安局", "government"), ("国家邮政局", "government")]),
+    ("患者被送往云岫县人民医院救治，星渚户外运动救援队和云麓市围棋协会参与了搜寻。",
+     [("云岫县人民医院", "other"), ("星渚户外运动救援队", "other"), ("云麓市围棋协会", "other")]),
+    ("这件事经云岫电视台曝光后，他曾接受星渚卫视采访。", [("云岫电视台", "media"), ("星渚卫视", "media")]),
+    # a city whose name ends in a stop character; a shorter form of a name found is that name
+    ("在成都云岫医院住院的病人说，云岫医院的医生很耐心。", [("成都云岫医院", "other")]),
 ])
 def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
                                              expected: list[tuple[str, str]]) -> None:
@@ -88,6 +96,10 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     # sources that name no one: a region's press, a department, a spokesperson
     "据台媒报道，演出将推迟。据港媒刚刚消息，他已出狱。",
     "对此，青岚方面相关负责人向记者表示，项目正常推进。据交管部门统计，车流减半。",
+    # verbs and kinds of hospital, school or court before the organisation word
+    "他带着孩子去过许多医院，也问过哪家医院最好；应急医院和定点医院都已启用。",
+    "调查结果应当随案移送人民检察院，或由上一级人民检察院决定。",
+    "孩子们终于学会了游泳，这所学校的初中学生也来了。",
     # a name that goes on after its organisation word is not cut there
     "Lumen Investment (Shanghai) Private Equity Fund Management Co and Orbis Capital Corp said.",
     "The Chinese government said the US government would respond.",

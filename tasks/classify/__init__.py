@@ -386,13 +386,14 @@ def _in_english(text: str, start: int, end: int) -> bool:
 def _same_case(written: str, phrase: str, text: str, start: int, end: int) -> bool:
     """Whether a case-sensitive alias is written as the name: its Latin letters in the same
     case (traditional script around them does not matter), or with a capital, the way a name
-    is miscased, between Chinese characters (投资方包括Minimax、智谱)."""
+    is miscased, between Chinese characters (投资方包括Minimax、智谱), or in capitals after one
+    (以及VIVO iQOO Pro)."""
     letters = "".join(_LATIN.findall(written))
     if letters == "".join(_LATIN.findall(phrase)):
         return True
     return (len(letters) >= 4 and letters != letters.lower()
             and (start == 0 or bool(_CJK.match(text[start - 1])))
-            and (end == len(text) or bool(_CJK.match(text[end]))))
+            and (letters.isupper() or end == len(text) or bool(_CJK.match(text[end]))))
 
 
 def _context_span(sentences: Sentences, start: int, end: int, window: int) -> tuple[int, int]:

@@ -42,9 +42,9 @@ class _CompanyEntry(BaseModel):
     name_en: str | None = None
     sector: str | None = None
     # what sort of organisation: company (the default), investor, university, exchange,
-    # government or media
+    # government, media or other (hospitals, associations, schools, clubs)
     kind: Literal["company", "investor", "university", "exchange", "government",
-                  "media"] | None = None
+                  "media", "other"] | None = None
     parent: str | None = None
     aliases: list[str | _AliasEntry] = []
     products: list[str | _AliasEntry] = []

@@ -1,8 +1,8 @@
 """Organisation names the catalog does not have, read from the way news writes them: a name
-ending in an organisation word (…资本, …科技有限公司, … Capital), or standing where investors,
-partners and parents stand (由…领投, …参投, 与…签约, …旗下), before a stock code (…(688256)),
-where a source is credited (据…统计, 来源：…, …记者, （图／…）) or as an English government body
-or university (the Ministry of …). Pure.
+ending in an organisation word (…资本, …科技有限公司, …公安局, …电视台, …医院, … Capital), or
+standing where investors, partners and parents stand (由…领投, …参投, 与…签约, …旗下), before
+a stock code (…(688256)), where a source is credited (据…统计, 来源：…, …记者, （图／…）) or
+as an English government body or university (the Ministry of …). Pure.
 
 What is found is stored as a `discovered` mention: counted across the warehouse and offered
 for the catalog (`newsmon catalog suggest --from-warehouse`), never an alert.
@@ -24,15 +24,26 @@ _SUFFIXES = {
     "company": "股份有限公司|有限责任公司|有限公司|集团|集團|控股|科技|機器人|机器人|半导体|"
                "半導體|微电子|汽车|汽車|智驾|银行|銀行|证券|證券|保险|保險",
     "government": "市政府|区政府|區政府|县政府|縣政府|省政府|人民政府|管委会|管委會|管理委员会|"
-                  "管理委員會",  # a zone's name (…高新区) is a place; its 管委会 governs it
+                  "管理委員會|"  # a zone's name (…高新区) is a place; its 管委会 governs it
+                  # a place's bureaus, courts, police, missions abroad
+                  "公安局|公安厅|公安廳|公安分局|派出所|住建局|发改局|發改局|商务局|商務局|教育局|"
+                  "教体局|金融局|统计局|統計局|财政局|財政局|税务局|稅務局|文物局|气象局|氣象局|"
+                  "邮政局|郵政局|证监局|證監局|商务厅|商務廳|教育厅|教育廳|财政厅|財政廳|气象台|"
+                  "氣象台|卫健委|衛健委|发改委|發改委|网信办|網信辦|人民法院|人民检察院|人民檢察院|"
+                  "大使馆|大使館|总领馆|總領館|领事馆|領事館",
+    "media": "电视台|電視台|卫视|衛視|日报|日報|晚报|晚報|周刊|週刊",
+    # hospitals, associations, schools, clubs, rescue teams
+    "other": "医院|醫院|协会|協會|学会|學會|商会|商會|联合会|聯合會|基金会|基金會|总工会|總工會|"
+             "救援队|救援隊|俱乐部|俱樂部|中学|中學|小学|小學|学校|學校",
 }
 _KIND_OF = {word: kind for kind, words in _SUFFIXES.items() for word in words.split("|")}
-_WEAK = ("科技", "汽车", "汽車", "机器人", "機器人", "半导体", "半導體", "保险", "保險", "产投", "產投")
+_WEAK = ("科技", "汽车", "汽車", "机器人", "機器人", "半导体", "半導體", "保险", "保險", "产投", "產投",
+         "中学", "中學", "小学", "小學", "学校", "學校", "学会", "學會")  # 初中学生, 学会了
 # Legal names and government bodies run longer.
 _LONG_NAMES = ("有限公司", "有限责任公司", "股份有限公司", "管委会", "管委會", "管理委员会", "管理委員會",
                "合伙企业（有限合伙）", "合伙企业(有限合伙)", "合夥企業（有限合夥）", "合夥企業(有限合夥)")
 # Characters and words a name does not run back over: a name starts after them.
-_STOP_CHARS = set("的在与與和由将將是为為对對及等了把从從被向其该該这這那于於至以而并並或也都就让讓给給但"
+_STOP_CHARS = set("的在与與和由将將是为為对對及等了把从從被向其该該这這那于於至以而并並或也都就让讓给給但有"
                   "跟同下外年月轮輪方称稱说說示已获獲经經据據今近后後前再又还還共到"
                   "，。、；：！？“”‘’「」『』《》（）()【】[] \t\n,.;:!?\"'—…·")
 _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方", "包括", "宣布", "完成", "团队",
@@ -49,11 +60,14 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                "撬動", "募集", "出资", "出資", "组建", "組建", "购买", "購買", "支付", "带领", "帶領",
                "冒充", "提供", "缓解", "緩解", "损害", "損害", "告诉", "告訴", "标榜", "標榜", "曝光",
                "监管", "監管", "进行", "進行", "筹备", "籌備", "优化", "優化", "懂得", "要求", "牵涉",
-               "牽涉")
+               "牽涉", "送往", "住进", "住進", "走进", "走進", "赶到", "趕到", "前往", "转往", "轉往",
+               "送到", "就诊", "就診", "移送", "提请", "提請", "接受", "去过", "去過", "提高", "拥有",
+               "擁有", "哪家", "这家", "這家", "那家", "哪所", "这所", "這所", "那所", "许多", "許多")
 _STOP_WORD_SET = frozenset(_STOP_WORDS)
 # Words of names that begin or end in a stop character: 示范区, 经济技术开发区, 东方, 同济.
 _NAME_WORDS = frozenset(("示范", "示範", "经济", "經濟", "经开", "經開", "东方", "東方", "南方",
-                         "北方", "同济", "同濟", "同方", "方正", "外高", "共享"))
+                         "北方", "同济", "同濟", "同方", "方正", "外高", "共享", "成都", "首都", "户外",
+                         "戶外", "有色"))
 assert {len(w) for w in _STOP_WORDS} <= {2, 3}, "_name_start looks for words of 2 and 3 characters"
 _MAX_NAME = 8  # characters before the suffix (14 before a legal name's 有限公司)
 # A name with a weak suffix (…科技, …智能) is one when the sentence goes on as after a name.
@@ -90,14 +104,18 @@ _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|
                       r"国际化|國際化|新一批|传统|傳統|股份制|城商|农商|農商|商业|商業|全民|主流|"
                       r"头部|頭部|大型|小型|中小|民营|民營|外资|外資|本土|国产|國產|网上|網上|"
                       r"金融|存款|养老|養老|保障|偏股型|私募|明星|市委|区委|區委|县委|縣委|省委|共享|经济|"
-                      r"經濟)+$")
+                      r"經濟|定点|定點|三甲|公立|私立|专科|專科|综合|綜合|附近|当地|當地|行业|行業|"
+                      r"应急|應急|上一级|上一級|上级|上級)+$")
+# A country's bureau is no kind of thing: 国家邮政局, 中国文物局.
+_NATIONAL = ("国家", "國家", "中国", "中國")
 # A product's model code before a category word: R1機器人, H2机器人.
 _MODEL_CODE = re.compile(r"(?:^|[^A-Za-z0-9])[A-Za-z]{1,3}\d{1,3}[A-Za-z]?$")
 _HELD_BY = ("政府", "国资委", "國資委")  # 市政府控股的…: held by, not a name
-_QUANTIFIED = re.compile(r"^(?:多家|一家|两家|兩家|其他|相关|相關|这家|這家|该|該|某|各|知名|头部|頭部|"
+_QUANTIFIED = re.compile(r"^(?:多家|一家|两家|兩家|其他|相关|相關|这家|這家|这所|這所|哪家|哪所|许多|許多|"
+                         r"很多|不少|该|該|某|各|知名|头部|頭部|"
                          r"社会|社會|耐心|风险|風險|产业|產業|民间|民間|国有|國有|外资|外資|境外|"
                          r"战略|戰略|国家|國家|国内|國內|海外|政府|引导|引導|专利|專利|"
-                         r"[\d一二三四五六七八九十百千万几多余两兩]+(?:家|支|只|个|個|位|名|批|类|類)?)")
+                         r"[\d一二三四五六七八九十百千万几多余两兩]+(?:家|支|只|个|個|位|名|批|类|類|所)?)")
 # An amount before a name describes a tranche, not a firm: "100亿元的设计基金".
 _AMOUNT_BEFORE = re.compile(r"[\d.]+\s*[亿億万萬千百]?\s*(元|美元|人民币|人民幣)的$")
 # Where news names its source: 据IT桔子统计, 據鉅亨網報導, 来源：集微网. Each pattern is tried
@@ -179,7 +197,8 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
             start, name, prefix = (start + inner.end(), name[inner.end():],
                                    prefix[inner.end():])
         if (len(name) >= _MIN_LENGTH and name not in found and not _overlaps(taken, start, end)
-                and not _QUANTIFIED.match(prefix) and not _GENERIC.match(prefix)
+                and not ((_QUANTIFIED.match(prefix) or _GENERIC.match(prefix))
+                         and not (kind == "government" and prefix in _NATIONAL))
                 and not (kind == "company" and _MODEL_CODE.search(prefix))
                 and not _AMOUNT_BEFORE.search(text, max(0, start - 12), start)):
             found[name] = Discovered(name, start, end, kind, pattern)
@@ -242,11 +261,14 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
         start = _name_start(text, suffix_start, 14 if suffix in _LONG_NAMES else _MAX_NAME)
         if suffix_start - start >= 2:
             add(start, end, kind, "suffix", suffix)
-    # A name inside a longer one is part of it: JinYi Capital in JinYi Capital Multi-Strategy Fund.
+    # A name inside a longer one is part of it: JinYi Capital in JinYi Capital Multi-Strategy Fund;
+    # one that ends another is that one without its place: 金银潭医院 after 武汉金银潭医院.
     spans = [(d.start, d.end) for d in found.values()]
     return sorted((d for d in found.values()
                    if not any(s <= d.start and d.end <= e and (s, e) != (d.start, d.end)
-                              for s, e in spans)), key=lambda d: d.start)
+                              for s, e in spans)
+                   and not any(n != d.name and n.endswith(d.name) for n in found)),
+                  key=lambda d: d.start)
 
 
 def _english_name(text: str, suffix_start: int) -> int | None:
