@@ -156,6 +156,10 @@ def test_context_rules_hold(guarded: Classifier, text: str, expected: list[str])
     # a lower-case brand in capitals after a Chinese character is the brand; in English, a word
     ("5G版本有中兴Axon 10 Pro以及VIVO iQOO Pro。", ["zte", "vivo"]),
     ("The results were confirmed IN VIVO by the lab.", []),
+    # names that are also words: a scalpel, an ultraviolet lamp, Japanese banks, "who"
+    ("他手里拿着一把柳叶刀，紫光灯照着标本；日本银行业普遍承压。who knows?", []),
+    ("《柳叶刀》杂志发表了这项研究，WHO表示关注；紫光发布了新芯片，日本央行维持利率。",
+     ["the_lancet", "who", "unigroup", "boj"]),
     # traditional script around an all-capital brand is no case mismatch
     ("本輪融資由IDG資本領投。", ["idg_capital"]),
     # an ambiguous word (a fruit) is no context for another ambiguous one (a grain)
