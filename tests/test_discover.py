@@ -73,6 +73,10 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
     ("这件事经云岫电视台曝光后，他曾接受星渚卫视采访。", [("云岫电视台", "media"), ("星渚卫视", "media")]),
     # a city whose name ends in a stop character; a shorter form of a name found is that name
     ("在成都云岫医院住院的病人说，云岫医院的医生很耐心。", [("成都云岫医院", "other")]),
+    # a faculty of two fields is one name
+    ("会议由云岫师范大学地理与旅游学院承办，星渚大学建筑与规划学院协办。",
+     [("云岫师范大学地理与旅游学院", "university"), ("星渚大学建筑与规划学院", "university")]),
+    ("星渚大学与南湖实验室联合发布报告。", [("星渚大学", "university"), ("南湖实验室", "university")]),
 ])
 def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
                                              expected: list[tuple[str, str]]) -> None:

@@ -37,6 +37,7 @@ _SUFFIXES = {
              "救援队|救援隊|俱乐部|俱樂部|中学|中學|小学|小學|学校|學校",
 }
 _KIND_OF = {word: kind for kind, words in _SUFFIXES.items() for word in words.split("|")}
+_HAS_UNIVERSITY = re.compile("大学|大學|学院|學院|科学院|科學院|中科院|社科院")
 _WEAK = ("科技", "汽车", "汽車", "机器人", "機器人", "半导体", "半導體", "保险", "保險", "产投", "產投",
          "中学", "中學", "小学", "小學", "学校", "學校", "学会", "學會")  # 初中学生, 学会了
 # Legal names and government bodies run longer.
@@ -259,6 +260,13 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
         if kind is None or (suffix in _WEAK and not _AFTER_NAME.match(text, end)):
             continue
         start = _name_start(text, suffix_start, 14 if suffix in _LONG_NAMES else _MAX_NAME)
+        if kind == "university" and start and text[start - 1] in "与與":
+            # a faculty of two fields: 西岭大学地理与旅游学院, 某科学院地理科学与资源研究所;
+            # not a list of two bodies (西岭大学与南湖实验室): a field stands before 与
+            before = _name_start(text, start - 1, 14)
+            bodies = [m.end() for m in _HAS_UNIVERSITY.finditer(text, before, start - 1)]
+            if bodies and 2 <= start - 1 - bodies[-1] <= 4:
+                start = before
         if suffix_start - start >= 2:
             add(start, end, kind, "suffix", suffix)
     # A name inside a longer one is part of it: JinYi Capital in JinYi Capital Multi-Strategy Fund;
