@@ -158,6 +158,8 @@ def test_context_rules_hold(guarded: Classifier, text: str, expected: list[str])
     ("The results were confirmed IN VIVO by the lab.", []),
     # names that are also words: a scalpel, an ultraviolet lamp, Japanese banks, "who"
     ("他手里拿着一把柳叶刀，紫光灯照着标本；日本银行业普遍承压。who knows?", []),
+    ("推进新时代资本市场改革，发挥优势资本作用，撬动社会投资。", []),
+    ("本轮由时代资本领投，优势资本跟投。", ["times_capital", "advantage_capital"]),
     ("《柳叶刀》杂志发表了这项研究，WHO表示关注；紫光发布了新芯片，日本央行维持利率。",
      ["the_lancet", "who", "unigroup", "boj"]),
     # traditional script around an all-capital brand is no case mismatch
