@@ -143,6 +143,23 @@ def score(labels: list[dict], read: Callable[[dict], str | None], extra: list[Pa
     return result
 
 
+def print_coverage(labels: list[dict], extra: list[Path]) -> None:
+    """The share of labelled names that resolve to a catalog organisation, overall and by
+    kind: an upper bound of catalog recall that needs no text (context rules may still
+    reject a name in its sentence)."""
+    from tasks.classify import Classifier
+
+    classifier = Classifier.load(extra)
+    known: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for entry in labels:
+        for org in entry.get("orgs") or []:
+            for kind in ("all", org["kind"]):
+                known[kind][0] += _resolve(classifier, org["name"]) is not None
+                known[kind][1] += 1
+    for kind, (found, total) in sorted(known.items(), key=lambda item: item[0] != "all"):
+        print(f"  {kind:12} {found / total:6.3f} of {total} labelled names in the catalog")
+
+
 def collected(texts: Path) -> Callable[[dict], str | None]:
     """Texts collected as <id>.txt in `texts`."""
     def read(entry: dict) -> str | None:
@@ -224,6 +241,9 @@ def main() -> None:
     parser.add_argument("--texts", type=Path, help="the set's texts (default ../realtext/<set>)")
     parser.add_argument("--collect", action="store_true", help="fetch the URLs into --texts first")
     parser.add_argument("--show", action="store_true", help="list every miss and wrong report")
+    parser.add_argument("--coverage", action="store_true",
+                        help="only the share of labelled names the catalog knows, by kind: "
+                             "no texts needed")
     parser.add_argument("--catalog", type=Path, nargs="*", default=[],
                         help="catalog files of yours to add, as `catalog:` in the config does")
     args = parser.parse_args()
@@ -239,6 +259,9 @@ def main() -> None:
         if args.collect:
             collect(labels, args.texts)
         read = collected(args.texts)
+    if args.coverage:
+        print_coverage(labels, args.catalog)
+        return
     result = score(labels, read, args.catalog)
     print(f"real-text organisations: {result.texts} news texts, {result.traps} trap texts, "
           f"{result.overall.labelled} labelled organisations"
