@@ -41,7 +41,7 @@ sys.path[0] = str(PROJECT)  # the project's packages, not this folder's files
 # shared pages.
 SETS = {"dev": (PROJECT / "bench" / "realtext" / "labels.yaml", "texts"),
         "heldout": (PROJECT / "bench" / "realtext" / "heldout.yaml", "heldout"),
-        "pages": (PROJECT / "bench" / "realtext" / "pages.yaml", "")}
+        "pages": (PROJECT / "bench" / "realtext" / "pages.yaml", None)}
 # The pages set reads the texts of the shared extraction pages, so it runs wherever they are.
 PAGES = PROJECT.parent / "shared" / "extract-pages" / "gold.jsonl"
 RECALL_TARGET, PRECISION_TARGET, TRAP_TARGET = 0.95, 0.97, 0
@@ -97,9 +97,9 @@ def score(labels: list[dict], read: Callable[[dict], str | None], extra: list[Pa
         if text is None:
             result.uncollected.append(entry["id"])
             continue
-        labels = classifier.classify(text)
-        reported = set(labels.company_ids)
-        discovered = {_key(d.name): d.name for d in labels.discovered}
+        classified = classifier.classify(text)
+        reported = set(classified.company_ids)
+        discovered = {_key(d.name): d.name for d in classified.discovered}
         wanted: set[str] = set()  # the companies of the labelled names found
         trap = entry.get("trap", entry["id"].startswith("t"))
         result.traps += trap
@@ -108,7 +108,7 @@ def score(labels: list[dict], read: Callable[[dict], str | None], extra: list[Pa
             company = _resolve(classifier, org["name"])
             if company is None or company.id not in reported:
                 # a name written inside a longer alias: 求是 in 《求是》
-                company = next((catalog.companies[m.company_id] for m in labels.mentions
+                company = next((catalog.companies[m.company_id] for m in classified.mentions
                                 if _key(org["name"]) in _key(m.alias)), company)
             tallies = [result.overall, result.by_kind[org["kind"]], result.by_script[entry["script"]]]
             for tally in tallies:
@@ -187,11 +187,14 @@ def _same_name(label: str, discovered: dict[str, str]) -> str:
     before it (金银潭医院 for 武汉金银潭医院, 英国伦敦国王学院 for 伦敦国王学院)."""
     if label in discovered:
         return label
-    def place_before(longer: str, shorter: str) -> bool:  # what is left is no list (与, 和)
-        head = longer[:len(longer) - len(shorter)]
-        return longer.endswith(shorter) and not set(head) & set("与與和及、")
     return next((key for key in discovered if min(len(key), len(label)) >= 3
-                 and (place_before(key, label) or place_before(label, key))), label)
+                 and (_place_before(key, label) or _place_before(label, key))), label)
+
+
+def _place_before(longer: str, shorter: str) -> bool:
+    """Whether `longer` is `shorter` with a head that is no list (…与…, …和…)."""
+    head = longer[:len(longer) - len(shorter)]
+    return longer.endswith(shorter) and not set(head) & set("与與和及、")
 
 
 def _key(name: str) -> str:
@@ -237,7 +240,8 @@ def collect(labels: list[dict], texts: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", choices=SETS, default="dev",
-                        help="dev: the texts the rules were tuned on; heldout: texts kept apart")
+                        help="dev: the texts the rules were tuned on; heldout: texts kept apart; "
+                             "pages: the shared extraction pages")
     parser.add_argument("--texts", type=Path, help="the set's texts (default ../realtext/<set>)")
     parser.add_argument("--collect", action="store_true", help="fetch the URLs into --texts first")
     parser.add_argument("--show", action="store_true", help="list every miss and wrong report")
@@ -248,8 +252,7 @@ def main() -> None:
                         help="catalog files of yours to add, as `catalog:` in the config does")
     args = parser.parse_args()
     labels_path, folder = SETS[args.set]
-    args.texts = args.texts or (PAGES if args.set == "pages" else
-                                PROJECT.parent / "realtext" / folder)
+    args.texts = args.texts or (PAGES if folder is None else PROJECT.parent / "realtext" / folder)
     document = yaml.safe_load(labels_path.read_text(encoding="utf-8"))
     if args.set == "pages":
         labels = document["pages"]
