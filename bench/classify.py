@@ -12,7 +12,8 @@ runs:
 - classify step: split every document into stories, then normalise, match, apply context
   rules, salience, topics and events (`Classifier.classify`), as a cycle does;
 - the command: `newsmon classify FILE --format json` on a `--file-mb` megabyte file, wall time
-  of the whole process (start-up and catalog load included), output to /dev/null.
+  of the whole process (start-up and catalog load included; a file this big is classified in
+  one worker per core), output to /dev/null.
 
 Exits 1 when a figure misses its target (matching 30 MB/s, classify step and command 10 MB/s).
 Run from the project root: `.venv/bin/python bench/classify.py` (or `make bench`).

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from newsmon.config import catalog_files
 from newsmon.errors import SourceError
@@ -17,16 +19,51 @@ from tasks.split import split_document
 if TYPE_CHECKING:
     from tasks.http import Limits
 
+R = TypeVar("R")
 
-def classify_bytes(data: bytes, name: str, config: str | None = None,
-                   explain: bool = False) -> Iterator[dict[str, Any]]:
-    """One dict per story, as each is classified: title, companies, company_ids, topics,
-    events, mentions (and the decisions behind them)."""
+
+def classify_bytes(data: bytes, name: str, render: Callable[[dict[str, Any]], R],
+                   config: str | None = None, explain: bool = False) -> Iterator[R]:
+    """What `render` makes of each story's dict, as each is classified (and where): title,
+    companies, company_ids, topics, events, mentions and the decisions behind them."""
     classifier = Classifier.load(catalog_files(config))
     path = Path(name)
     url = path.resolve().as_uri() if name not in ("-", "<stdin>") else "stdin:"
     document = file_document("classify", path, url, data)
-    return (_preview(classifier, story, explain) for story in split_document(document))
+    return _previews(classifier, split_document(document), explain, render)
+
+
+# A file of this many stories is classified in one worker process per core: each is forked
+# with the built classifier and the stories, so nothing is rebuilt or sent but the results.
+PARALLEL_FROM = 256
+_CHUNK = 32  # stories a worker takes at a time
+
+
+def _previews(classifier: Classifier, stories: list[Story], explain: bool,
+              render: Callable[[dict[str, Any]], R]) -> Iterator[R]:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if (cores or 1) < 2 or len(stories) < PARALLEL_FROM or (
+            "fork" not in multiprocessing.get_all_start_methods()):
+        yield from (render(_preview(classifier, story, explain)) for story in stories)
+        return
+    with multiprocessing.get_context("fork").Pool(
+            cores, initializer=_adopt, initargs=(classifier, stories, explain, render)) as pool:
+        yield from pool.imap(_preview_at, range(len(stories)), chunksize=_CHUNK)
+
+
+# A worker's classifier, stories, explain flag and render, set as it starts.
+_work: tuple[Classifier, list[Story], bool, Callable[[dict[str, Any]], Any]] | None = None
+
+
+def _adopt(*work: Any) -> None:
+    global _work
+    _work = work  # type: ignore[assignment]
+
+
+def _preview_at(index: int) -> Any:
+    assert _work is not None, "set by _adopt"
+    classifier, stories, explain, render = _work
+    return render(_preview(classifier, stories[index], explain))
 
 
 def _preview(classifier: Classifier, story: Story, explain: bool) -> dict[str, Any]:

@@ -63,7 +63,7 @@ class Story:
 SALIENCE = ("passing", "frequent", "lead", "title")  # weakest to strongest
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     company_id: str
     company: str
@@ -76,7 +76,7 @@ class Mention:
     salience: str = "passing"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Discovered:
     """An organisation name the catalog does not have, as the text wrote it."""
 
@@ -89,7 +89,7 @@ class Discovered:
     pattern: str  # suffix | role | english | source | ticker: how it was found
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TopicLabel:
     topic: str
     evidence: str
@@ -98,7 +98,7 @@ class TopicLabel:
 EVENT_TYPES = ("funding", "ipo", "launch", "partnership", "policy", "executive_change")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     """A business event read from one sentence: funding, ipo, launch, partnership, policy,
     executive_change."""
@@ -111,7 +111,7 @@ class Event:
     details: dict[str, object] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Labels:
     """What `classify` found in one text, with the evidence for each label."""
 

@@ -1,6 +1,8 @@
 """newsmon/cli.py: the commands a user types, run in-process through click."""
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -56,6 +58,26 @@ def test_classify_json_one_object_per_story() -> None:
     mention = first["mentions"][0]
     text = f"{first['title']}\n\n"
     assert text[mention["start"]:mention["end"]] == mention["alias"] == "MiniMax"
+
+
+def test_classify_big_file_in_workers_matches_one_process(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file of hundreds of stories is classified in worker processes (one per core): the
+    output is the same, story for story and in order, as classifying it in one process."""
+    from newsmon import preview
+
+    pages = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("00[0-3]_*.txt"))]
+    path = tmp_path / "pages.txt"
+    path.write_text("\n\n".join(pages * 24), encoding="utf-8")
+    parallel = subprocess.run([sys.executable, "-m", "newsmon.cli", "classify", str(path),
+                               "--format", "json"], capture_output=True, timeout=120,
+                              check=True).stdout.decode()
+    stories = len(parallel.splitlines())
+    assert stories >= preview.PARALLEL_FROM
+    monkeypatch.setattr(preview, "PARALLEL_FROM", stories + 1)
+    serial = invoke("classify", str(path), "--format", "json")
+    assert serial.exit_code == 0, serial.output
+    assert parallel == serial.output
 
 
 def test_classify_reads_stdin_and_explains() -> None:

@@ -58,7 +58,12 @@ class Classifier:
             + [(phrase, _Clue(what)) for phrase, what in DISCOVERY_PHRASES])
         self._parts = [_Part.of(self._phrases.entries(i)) for i in range(self._phrases.size)]
         self._known = {a.text.casefold() for a in catalog.aliases}  # not "discovered" again
+        # What each phrase stands for, as one list per part it may play: attribute lookups
+        # on every match would cost more than the matching.
         self._plain = [part.plain for part in self._parts]
+        self._clue = [part.clue for part in self._parts]
+        self._topic_ids = [part.topics for part in self._parts]
+        self._rules = [part.rules for part in self._parts]
         # The company aliases that carry a case or context rule: the only ones to look closer at.
         self._checked = [bool(part.candidates) and part.plain is None for part in self._parts]
 
@@ -88,11 +93,11 @@ class Classifier:
         other_sense: set[str] = set()  # companies one of whose names is shown to mean else
         wanting: list[Hit[Alias]] = []  # names that lack only a context word
         sentences = Sentences(text)
-        plain, parts, checked = self._plain, self._parts, self._checked
+        plain, parts, checked, clue_of = self._plain, self._parts, self._checked, self._clue
         clues: dict[tuple[int, int], str] = {}  # words of discovery, in either view
         for view in views:
             matches = self._phrases.matches(view)
-            clues |= {(start, end): clue for i, start, end in matches if (clue := parts[i].clue)}
+            clues |= {(start, end): clue for i, start, end in matches if (clue := clue_of[i])}
             # Hundreds of matches per article: comprehensions, and a closer look only for the
             # aliases that carry rules (or all of them, when explaining).
             to_check = matches
@@ -132,8 +137,10 @@ class Classifier:
                                            (listed, "accepted: listed beside another organisation"))
                               for h in hits]
         # Topics and events read the last view's matches (the simplified one).
-        topic_hits = [(topic, start, end) for i, start, end in matches for topic in parts[i].topics]
-        cues = [(start, rule) for i, start, _ in matches for rule in parts[i].rules]
+        topic_ids, rules = self._topic_ids, self._rules
+        topic_hits = [(topic, start, end) for i, start, end in matches if topic_ids[i]
+                      for topic in topic_ids[i]]
+        cues = [(start, rule) for i, start, _ in matches if rules[i] for rule in rules[i]]
         # The longest name at each place first: 百度地图 (a product, here maybe a medium) is not 百度.
         chosen = longest_non_overlapping(accepted)
         # Most names need no second look: only products, and all of them where the text
@@ -173,7 +180,7 @@ class Classifier:
             else:
                 counts[topic_id], first[topic_id] = 1, (start, end)
         labels = []
-        for topic in self.topics:
+        for topic in self.topics if counts else ():
             if counts.get(topic.id, 0) >= topic.min_hits:
                 start, end = first[topic.id]
                 evidence = sentences.around(start, end, 120)
@@ -195,6 +202,7 @@ class _Candidate:
     alias: Alias
     reject_words: tuple[str, ...]
     require_words: tuple[str, ...]
+    latin: bool  # the alias has Latin letters
 
     @property
     def is_plain(self) -> bool:
@@ -214,7 +222,8 @@ class _Candidate:
     @classmethod
     def of(cls, alias: Alias, ambiguous: set[str] | frozenset[str] = frozenset()) -> _Candidate:
         return cls(alias, tuple(map(normalize, alias.reject_near)),
-                   tuple(n for n in map(normalize, alias.require_near) if n not in ambiguous))
+                   tuple(n for n in map(normalize, alias.require_near) if n not in ambiguous),
+                   _LATIN.search(alias.text) is not None)
 
 
 def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
@@ -294,13 +303,14 @@ def _accept(text: str, views: list[str], start: int, end: int,
     wanting = None
     for phrase, candidate in candidates:
         alias = candidate.alias
-        written = text[start:end].translate(KEEP_CASE)
-        if alias.case_sensitive and not _same_case(written, phrase, text, start, end):
-            reason = f"{phrase!r} is case-sensitive"
-            continue
-        if written.islower() and _WORD_LIKE.match(phrase) and _in_english(text, start, end):
-            reason = f"{phrase!r} written in lower case in English text: a word, not the name"
-            continue
+        if candidate.latin:  # case rules are about Latin letters
+            written = text[start:end].translate(KEEP_CASE)
+            if alias.case_sensitive and not _same_case(written, phrase, text, start, end):
+                reason = f"{phrase!r} is case-sensitive"
+                continue
+            if written.islower() and _WORD_LIKE.match(phrase) and _in_english(text, start, end):
+                reason = f"{phrase!r} written in lower case in English text: a word, not the name"
+                continue
         if not (candidate.reject_words or candidate.require_words):
             return _Verdict(alias, f"{phrase!r} accepted (alias; {alias.origin})", other_sense,
                             None)

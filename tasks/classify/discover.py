@@ -64,12 +64,13 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                "牽涉", "送往", "住进", "住進", "走进", "走進", "赶到", "趕到", "前往", "转往", "轉往",
                "送到", "就诊", "就診", "移送", "提请", "提請", "接受", "去过", "去過", "提高", "拥有",
                "擁有", "哪家", "这家", "這家", "那家", "哪所", "这所", "這所", "那所", "许多", "許多")
-_STOP_WORD_SET = frozenset(_STOP_WORDS)
+# Stop words (longest first) and characters, spelt backwards, for _name_start.
+_STOP_BACKWARDS = re.compile("|".join([w[::-1] for w in sorted(_STOP_WORDS, key=len, reverse=True)]
+                                      + ["[" + re.escape("".join(sorted(_STOP_CHARS))) + "]"]))
 # Words of names that begin or end in a stop character: 示范区, 经济技术开发区, 东方, 同济.
 _NAME_WORDS = frozenset(("示范", "示範", "经济", "經濟", "经开", "經開", "东方", "東方", "南方",
                          "北方", "同济", "同濟", "同方", "方正", "外高", "共享", "成都", "首都", "户外",
                          "戶外", "有色"))
-assert {len(w) for w in _STOP_WORDS} <= {2, 3}, "_name_start looks for words of 2 and 3 characters"
 _MAX_NAME = 8  # characters before the suffix (14 before a legal name's 有限公司)
 # A name with a weak suffix (…科技, …智能) is one when the sentence goes on as after a name.
 _AFTER_NAME = re.compile(r"(?:[，、（(]|宣布|发布|發布|完成|获得|獲得|表示|称|稱|与|與|和|及|推出|"
@@ -300,12 +301,15 @@ def _name_start(text: str, end: int, longest: int) -> int:
     run on further back, and a cut name is no name)."""
     lo = max(0, end - longest)
     floor = max(lo - 1, 0)  # a stop just before the longest name counts
-    for at in range(end, floor, -1):
-        if ((text[at - 1] in _STOP_CHARS and text[at - 2:at] not in _NAME_WORDS
-             and text[at - 1:at + 1] not in _NAME_WORDS)
-                or text[max(floor, at - 2):at] in _STOP_WORD_SET
-                or text[max(floor, at - 3):at] in _STOP_WORD_SET):
+    # The nearest stop first: searched in the characters before `end`, read backwards.
+    backwards = text[floor:end][::-1]
+    found = _STOP_BACKWARDS.search(backwards)
+    while found is not None:
+        at = end - found.start()
+        if (found.end() - found.start() > 1 or (text[at - 2:at] not in _NAME_WORDS
+                                                 and text[at - 1:at + 1] not in _NAME_WORDS)):
             return at
+        found = _STOP_BACKWARDS.search(backwards, found.start() + 1)
     return lo if lo == 0 else end
 
 

@@ -52,7 +52,8 @@ _NEVER_SUBJECT = {
     "executive_change": frozenset({"exchange", "media", "research", "university", "government"}),
 }
 _DEFAULT_NEVER = frozenset({"exchange", "media", "government"})
-_CLAUSE_END = re.compile(r"[，,；;：:]")
+_CLAUSE_MARKS = "，,；;：:"
+_CLAUSE_END = re.compile(f"[{_CLAUSE_MARKS}]")
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: rules are constants
@@ -190,8 +191,7 @@ def _subjects(kind: str, named: Sequence[Mention], companies: Mapping[str, Compa
         parents = {companies[m.company_id].parent for m in unique}
         return [m for m in unique if m.company_id not in parents]
     sentence = trigger.string
-    clause_start = max((m.end() for m in _CLAUSE_END.finditer(sentence, 0, trigger.start())),
-                       default=0)
+    clause_start = 1 + max(sentence.rfind(mark, 0, trigger.start()) for mark in _CLAUSE_MARKS)
     clause_end = (found.start() if (found := _CLAUSE_END.search(sentence, trigger.end()))
                   else len(sentence))
     in_clause = [m for m in unique if clause_start <= m.start - offset < clause_end]

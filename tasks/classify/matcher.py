@@ -63,11 +63,13 @@ class PhraseMatcher(Generic[T]):
         table: dict[str, list[tuple[str, T]]] = {}
         for phrase, payload in phrases:
             table.setdefault(normalize(phrase), []).append((phrase, payload))
-        # Per pattern: its entries, and whether its first / last character is a Latin letter or
-        # digit, the only case where the neighbouring character needs a look.
-        self._patterns = [(entries, _is_word_char(key[0]), _is_word_char(key[-1]))
-                          for key, entries in table.items()]
-        self.size = len(self._patterns)
+        self._entries = list(table.values())
+        # Per pattern: whether its first / last character is a Latin letter or digit, the only
+        # case where the neighbouring character needs a look (None when neither is).
+        self._latin = [(_is_word_char(key[0]), _is_word_char(key[-1]))
+                       if _is_word_char(key[0]) or _is_word_char(key[-1]) else None
+                       for key in table]
+        self.size = len(self._entries)
         self._automaton = ahocorasick_rs.AhoCorasick(
             list(table), implementation=ahocorasick_rs.Implementation.ContiguousNFA) if table else None
 
@@ -76,14 +78,14 @@ class PhraseMatcher(Generic[T]):
         on word boundaries; `entries(index)` says which phrases and payloads it stands for."""
         if self._automaton is None:
             return []
-        patterns = self._patterns
+        latin = self._latin
         return [match for match in self._automaton.find_matches_as_indexes(normalized,
                                                                            overlapping=True)
-                if not (patterns[match[0]][1] or patterns[match[0]][2])
-                or _on_word_boundaries(normalized, match[1], match[2], *patterns[match[0]][1:])]
+                if (sides := latin[match[0]]) is None
+                or _on_word_boundaries(normalized, match[1], match[2], *sides)]
 
     def entries(self, index: int) -> list[tuple[str, T]]:
-        return self._patterns[index][0]
+        return self._entries[index]
 
 
 def _on_word_boundaries(text: str, start: int, end: int, latin_start: bool,

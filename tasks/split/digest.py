@@ -10,12 +10,16 @@ from tasks.split.text import markdown_links, parse_date, strip_markdown
 _SECTION = re.compile(r"^##(?!#)\s*(.+?)\s*$", re.M)
 _META = re.compile(r"^\s*>?\s*\*{0,2}(分类|来源|类别|标签)[:：]\*{0,2}\s*(.*)$")
 _LINK_ITEM = re.compile(r"^\s*[-*+]\s*\[([^\]]+)\]\((https?://[^)\s]+)\)\s*$")
+_META_START = re.compile(r"^\s*>?\s*\*{0,2}(分类|来源)[:：]", re.M)
 
 
 def looks_like_digest(text: str) -> bool:
     """A digest has several `##` sections carrying 分类/来源 metadata lines."""
-    return len(_SECTION.findall(text)) >= 2 and bool(
-        re.search(r"^\s*>?\s*\*{0,2}(分类|来源)[:：]", text, re.M))
+    if "##" not in text or ("分类" not in text and "来源" not in text):  # most pages: no scan
+        return False
+    sections = _SECTION.finditer(text)
+    return next(sections, None) is not None and next(sections, None) is not None and bool(
+        _META_START.search(text))
 
 
 def split_digest(doc: Document) -> list[Story]:

@@ -38,13 +38,14 @@ def strip_markdown(line: str) -> str:
     """Plain text of one markdown line: links keep their text, emphasis and quote marks go.
     Each rewrite runs only when its marker is there: this is called for every line."""
     line = line.strip()
-    if line[:1] in _MD_PREFIX_MARKS:
+    marked = line[:1] in _MD_PREFIX_MARKS
+    if marked:
         line = _MD_PREFIX.sub("", line)
     if "](" in line:
-        line = _MD_LINK.sub(r"\1", line)
+        line, marked = _MD_LINK.sub(r"\1", line), True
     if "*" in line or "_" in line or "`" in line:
-        line = _MD_EMPHASIS.sub("", line)
-    return line.strip()
+        line, marked = _MD_EMPHASIS.sub("", line), True
+    return line.strip() if marked else line
 
 
 def markdown_links(text: str) -> list[tuple[str, str]]:
@@ -92,8 +93,9 @@ def first_sentence(text: str, limit: int = 40) -> str:
     return sentence if len(sentence) <= limit else sentence[:limit].rstrip("，,、 ") + "…"
 
 
-def join_wrapped(a: str, b: str) -> str:
-    """Join two halves of a line broken by layout; a space only between Latin words."""
+def wrap_joint(a: str, b: str) -> str:
+    """What joins two halves of a line broken by layout: a space between Latin words, else
+    nothing."""
     if a and b and a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
-        return f"{a} {b}"
-    return a + b
+        return " "
+    return ""
