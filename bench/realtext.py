@@ -143,21 +143,27 @@ def score(labels: list[dict], read: Callable[[dict], str | None], extra: list[Pa
     return result
 
 
-def print_coverage(labels: list[dict], extra: list[Path]) -> None:
+def print_coverage(labels: list[dict], extra: list[Path], show: bool = False) -> None:
     """The share of labelled names that resolve to a catalog organisation, overall and by
     kind: an upper bound of catalog recall that needs no text (context rules may still
-    reject a name in its sentence)."""
+    reject a name in its sentence). `show` lists the names the catalog lacks."""
     from tasks.classify import Classifier
 
     classifier = Classifier.load(extra)
     known: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    missing = []
     for entry in labels:
         for org in entry.get("orgs") or []:
+            covered = _resolve(classifier, org["name"]) is not None
+            if not covered:
+                missing.append(f"{entry['id']}: {org['name']} ({org['kind']})")
             for kind in ("all", org["kind"]):
-                known[kind][0] += _resolve(classifier, org["name"]) is not None
+                known[kind][0] += covered
                 known[kind][1] += 1
     for kind, (found, total) in sorted(known.items(), key=lambda item: item[0] != "all"):
         print(f"  {kind:12} {found / total:6.3f} of {total} labelled names in the catalog")
+    if show:
+        print("not in the catalog:", *missing, sep="\n  ")
 
 
 def collected(texts: Path) -> Callable[[dict], str | None]:
@@ -263,7 +269,7 @@ def main() -> None:
             collect(labels, args.texts)
         read = collected(args.texts)
     if args.coverage:
-        print_coverage(labels, args.catalog)
+        print_coverage(labels, args.catalog, args.show)
         return
     result = score(labels, read, args.catalog)
     print(f"real-text organisations: {result.texts} news texts, {result.traps} trap texts, "

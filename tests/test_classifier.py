@@ -35,6 +35,13 @@ def test_camel_case_brands_are_also_matched_spaced() -> None:
     ("月之暗面发布Kimi新版本", ["moonshot"]),
     ("商汤灭夏桀，建立商朝。", []),
     ("早上喝一碗小米粥", []),
+    # short names whose other senses their rules name
+    ("中金领投了这轮融资", ["cicc"]),
+    ("中金黄金公布了三季度产量", []),
+    ("人保财险推出新产品", ["picc"]),
+    ("人保部发布了就业数据", []),
+    ("江淮地区迎来入梅", []),
+    ("江淮与华为合作的新车型上市", ["jac", "huawei"]),
 ])
 def test_company_rules(classifier: Classifier, text: str, expected: list[str]) -> None:
     assert ids(classifier, text) == expected
