@@ -250,7 +250,9 @@ def main() -> None:
                              "pages: the shared extraction pages")
     parser.add_argument("--texts", type=Path, help="the set's texts (default ../realtext/<set>)")
     parser.add_argument("--collect", action="store_true", help="fetch the URLs into --texts first")
-    parser.add_argument("--show", action="store_true", help="list every miss and wrong report")
+    parser.add_argument("--show", action="store_true",
+                        help="list every miss and wrong report (with --coverage: the labelled "
+                             "names the catalog lacks)")
     parser.add_argument("--coverage", action="store_true",
                         help="only the share of labelled names the catalog knows, by kind: "
                              "no texts needed")
