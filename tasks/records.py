@@ -85,7 +85,7 @@ class Discovered:
     # investor | university | company | government | media | other: guessed from the name or
     # where it stands
     kind: str
-    pattern: str  # suffix | role | english | source | ticker: how it was found
+    pattern: str  # suffix | role | english | source | ticker | list | quoted: how it was found
 
 
 @dataclass(frozen=True, slots=True)

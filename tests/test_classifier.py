@@ -42,6 +42,23 @@ def test_camel_case_brands_are_also_matched_spaced() -> None:
     ("人保部发布了就业数据", []),
     ("江淮地区迎来入梅", []),
     ("江淮与华为合作的新车型上市", ["jac", "huawei"]),
+    # a short name across two words; a country's trade, not the company
+    ("这是一场人形机器人保卫战。", []),
+    ("中国电信巨头首次弃用进口芯片。", []),
+    ("中国电信发布了新的算力网络。", ["china_telecom"]),
+    # a stock code or "等企业" after a name says it is the company, in a list too
+    ("引入多家投资者，其中包括中金(3908)、人保(1339)。", ["cicc", "picc"]),
+    ("台积电（2330）、Cadence等企业也到场支持。", ["tsmc", "cadence"]),
+    ("与中兴等企业分庭抗礼。", ["zte"]),
+    ("小米(40000+辆)排名上升至第三。", ["xiaomi"]),
+    # a name a phrase may end in, at a clause's start
+    ("时的科技在7月宣布获得一笔订单。", ["tcab"]),
+    ("当时的科技水平有限。", []),
+    # a word that is also a start-up's name
+    ("China AI Startup Moonshot Targets a Higher Valuation", ["moonshot"]),
+    ("The Moonshot project was a bold bet.", []),
+    # a chat app's name as a contact line is no news about its maker
+    ("合作微信:kingbackL", []),
 ])
 def test_company_rules(classifier: Classifier, text: str, expected: list[str]) -> None:
     assert ids(classifier, text) == expected

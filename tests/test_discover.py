@@ -77,6 +77,29 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
     ("会议由云岫师范大学地理与旅游学院承办，星渚大学建筑与规划学院协办。",
      [("云岫师范大学地理与旅游学院", "university"), ("星渚大学建筑与规划学院", "university")]),
     ("星渚大学与南湖实验室联合发布报告。", [("星渚大学", "university"), ("南湖实验室", "university")]),
+    # a list beside organisations found names organisations, in Chinese and in English
+    ("本轮投资方包括红杉中国、高瓴、北辰远望、蓝渡创想等机构。",
+     [("北辰远望", "investor"), ("蓝渡创想", "investor")]),
+    ("Investors such as Hillhouse, Northwind Harbor, Bluefin and Tencent joined the round.",
+     [("Northwind Harbor", "investor"), ("Bluefin", "investor")]),
+    # 和 ends an item before a catalog name
+    ("星动纪元、云岫智造和星海图等公司也完成了融资。", [("云岫智造", "company")]),
+    # Hong Kong and Taiwan codes; a code that could be a year, in a list of codes
+    ("其中包括云岚(2628)、星渚(1911)、中金(3908)。", [("云岚", "company"), ("星渚", "company")]),
+    # a site that publishes, a medium's own story, a report quoted by name
+    ("云麓网3月12日发布消息，园区迎来新项目。", [("云麓网", "media")]),
+    ("【星渚原创】3月12日，园区迎来新项目。", [("星渚", "media")]),
+    ("多家媒体引述「北辰观察」消息指出，该公司将扩产。", [("北辰观察", "media")]),
+    ("来源:云岫热点面对面官微", [("云岫热点面对面官微", "media")]),  # 面对 is no "told to"
+    # a firm's name in quotes after its kind
+    ("具身智能初创企业“云岫智能”宣布完成数千万元融资。", [("云岫智能", "company")]),
+    # English legal names, a city, two bodies joined by "and the"
+    ("Hangzhou Lunar Construction Investment Group Co. said it would invest.",
+     [("Hangzhou Lunar Construction Investment Group Co.", "company")]),
+    ("The project was agreed with the city of Lunaria last week.",
+     [("city of Lunaria", "government")]),
+    ("The Cyberspace Administration of Lunaria and the Ministry of Tides said so.",
+     [("Administration of Lunaria", "government"), ("Ministry of Tides", "government")]),
 ])
 def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
                                              expected: list[tuple[str, str]]) -> None:
@@ -105,9 +128,17 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "调查结果应当随案移送人民检察院，或由上一级人民检察院决定。",
     "孩子们终于学会了游泳，这所学校的初中学生也来了。",
     # a name that goes on after its organisation word is not cut there
-    "Lumen Investment (Shanghai) Private Equity Fund Management Co and Orbis Capital Corp said.",
+    "Lumen Investment (Shanghai) Private Equity Fund Management Co said.",
     "The Chinese government said the US government would respond.",
     "两支新设子基金已签约，管理机构为投资管理有限公司。",
+    # lists: a person among investors, countries, a word before a hyphen, verbs after the last
+    "跟投的有阿里、腾讯、红杉中国、王某某(个人)等老股东。",
+    "许多欧盟国家、美国和澳大利亚都发布了指引。",
+    "华为、腾讯、RISC-V芯片企业都来了。",
+    "阿里、腾讯和红杉中国分别完成了出资。",
+    "工业互联网发布会上，国家电网发布消息。",  # a network, not a site
+    "根据实测数据显示，该芯片性能提升。",  # 根据: not a source
+    "总规模1000亿元，最终形成1000亿级基金，当地三大先导产业母基金也已设立。",
 ])
 def test_phrases_that_only_look_like_names_are_not(classifier: Classifier, text: str) -> None:
     assert found(classifier, text) == []

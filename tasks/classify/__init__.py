@@ -163,9 +163,12 @@ class Classifier:
                                     hit.end, sentences.around(hit.start, hit.end),
                                     salience[company.id]))
         events = extract_events(sentences, mentions, cues, self.catalog.companies, reading)
+        companies = self.catalog.companies
         discovered = [d for d in discover(text, [(start, end, clue) for (start, end), clue
                                                  in sorted(clues.items())],
-                                          [(h.start, h.end) for h in chosen])
+                                          [(h.start, h.end) for h in chosen],
+                                          [(h.start, h.end, companies[h.payload.company_id].kind)
+                                           for h in chosen if not h.payload.is_product])
                       if d.name.casefold() not in self._known]
         return Labels(tuple(mentions), tuple(self._topics(sentences, topic_hits)), tuple(events),
                       tuple(discovered))
@@ -261,16 +264,22 @@ _CLAUSE_END = "。！？；;\n"
 # own, whatever the words around it.
 _INVESTING_ARM = re.compile(r"(资本|創投|创投|投资|投資|基金|产投|產投|战投|戰投|资管|\s?(Capital|"
                             r"Ventures|Investment|Partners)\b)")
+# What follows a name only an organisation has: its stock code (台积电（2330）, 华兴(1911.HK)), or
+# the kind of firm it is one of (中兴等企业, Cadence等公司).
+_STOCK_CODE = r"[（(]\d{4,6}(?:\.[A-Z]{2})?[）)]"
+_ORGANISATION_AFTER = re.compile(_STOCK_CODE + r"|等(?:企业|企業|公司|厂商|廠商|机构|機構|车企|車企|"
+                                 r"银行|銀行|券商|巨头|巨頭|大厂|大廠)")
 # Interface text, not news about the app: "分享到微信", "分享至QQ".
 _SHARE_WORDS = re.compile("分享|转发|轉發|发送")
 _SHARE_TO = re.compile(rf"({_SHARE_WORDS.pattern})给?(到|至|给|給)\s*$")
-# What stands between two items of a list of names.
-_LIST_SEPARATOR = re.compile(r"\s?(?:[、，,/／]|和|与|與|及|以及|、以及)\s?")
+# What stands between two items of a list of names (a stock code may end the first).
+_LIST_SEPARATOR = re.compile(rf"(?:{_STOCK_CODE})?\s?(?:[、，,/／]|和|与|與|及|以及|、以及)\s?")
 _MEDIUM_BEFORE = re.compile(r"(在|通过|通過|利用|打开|打開|关注|關注|登录|登錄|下载|下載|扫描|掃描|"
-                            r"官方)\s?$")
+                            r"官方|加|联系|聯系|聯繫|合作|客服)\s?$")
 _MEDIUM_AFTER = re.compile(r"\s?(上(?![市线線涨漲调調半午])|里|裡|公众号|公眾號|小程序|视频号|視頻號|群|"
                            r"扫码|掃碼|洽谈|洽談|直播间|直播間|账号|賬號|帐号|帳號|好友|搜索|搜尋|查询|"
-                           r"查詢|导航|導航|选择|選擇|头像|頭像|等\S{0,5}平台)")
+                           r"查詢|导航|導航|选择|選擇|头像|頭像|等\S{0,5}平台|号|號|"
+                           r"\s?[:：]\s?[A-Za-z0-9_\-]{4,})")  # an account: 微信：kingback
 _LAUNCHED = re.compile(r"\s?(发布|發布|推出|上线|上線|问世|問世)")
 _LATIN = re.compile(r"[A-Za-z]")
 # Common surnames, less those that are also common words before a name (周 in 本周, 何 in 为何,
@@ -328,7 +337,7 @@ def _accept(text: str, views: list[str], start: int, end: int,
                 other_sense.append(alias)
             continue
         if candidate.require_near and not (
-                _INVESTING_ARM.match(text, end)
+                _INVESTING_ARM.match(text, end) or _ORGANISATION_AFTER.match(text, end)
                 or _near(views, candidate.require_near, lo, hi, start, end)):
             reason = f"{phrase!r} rejected: none of {list(alias.require_near)} nearby"
             wanting = wanting or alias

@@ -1,8 +1,9 @@
 """Organisation names the catalog does not have, read from the way news writes them: a name
 ending in an organisation word (…资本, …科技有限公司, …公安局, …电视台, …医院, … Capital), or
 standing where investors, partners and parents stand (由…领投, …参投, 与…签约, …旗下), before
-a stock code (…(688256)), where a source is credited (据…统计, 来源：…, …记者, （图／…）) or
-as an English government body or university (the Ministry of …). Pure.
+a stock code (…(688256), …(2628)), where a source is credited (据…统计, 来源：…, …记者,
+（图／…）, …网发布), as an English government body or university (the Ministry of …, the city
+of …), or in a list beside organisations (宇树科技、星海图、Sharpa等). Pure.
 
 What is found is stored as a `discovered` mention: counted across the warehouse and offered
 for the catalog (`newsmon catalog suggest --from-warehouse`), never an alert.
@@ -12,7 +13,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 
 from tasks.records import Discovered
 
@@ -40,15 +42,16 @@ _KIND_OF = {word: kind for kind, words in _SUFFIXES.items() for word in words.sp
 _HAS_UNIVERSITY = re.compile("大学|大學|学院|學院|科学院|科學院|中科院|社科院")
 _WEAK = ("科技", "汽车", "汽車", "机器人", "機器人", "半导体", "半導體", "保险", "保險", "产投", "產投",
          "中学", "中學", "小学", "小學", "学校", "學校", "学会", "學會")  # 初中学生, 学会了
-# Legal names and government bodies run longer.
-_LONG_NAMES = ("有限公司", "有限责任公司", "股份有限公司", "管委会", "管委會", "管理委员会", "管理委員會",
-               "合伙企业（有限合伙）", "合伙企业(有限合伙)", "合夥企業（有限合夥）", "合夥企業(有限合夥)")
+# Legal names, funds and government bodies run longer.
+_LONG_NAMES = ("基金", "有限公司", "有限责任公司", "股份有限公司", "管委会", "管委會", "管理委员会",
+               "管理委員會", "合伙企业（有限合伙）", "合伙企业(有限合伙)", "合夥企業（有限合夥）",
+               "合夥企業(有限合夥)")
 # Characters and words a name does not run back over: a name starts after them.
 _STOP_CHARS = set("的在与與和由将將是为為对對及等了把从從被向其该該这這那于於至以而并並或也都就让讓给給但有"
                   "跟同下外年月轮輪方称稱说說示已获獲经經据據今近后後前再又还還共到"
                   "，。、；：！？“”‘’「」『』《》（）()【】[] \t\n,.;:!?\"'—…·")
 _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方", "包括", "宣布", "完成", "团队",
-               "團隊", "研究", "领域", "領域", "行业", "行業", "产业", "產業", "旗下", "联合", "聯合",
+               "團隊", "研究", "领域", "領域", "行业", "行業", "旗下", "联合", "聯合",
                "母公司", "子公司", "参与", "參與", "合作", "签约", "簽約", "牵头", "牽頭", "发展",
                "發展", "推动", "推動", "打造", "实现", "實現", "通过", "通過", "聚焦", "加快", "注重",
                "持续", "持續", "积极", "積極", "加入", "来到", "來到", "走出", "融合", "我们", "我們",
@@ -63,7 +66,8 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                "监管", "監管", "进行", "進行", "筹备", "籌備", "优化", "優化", "懂得", "要求", "牵涉",
                "牽涉", "送往", "住进", "住進", "走进", "走進", "赶到", "趕到", "前往", "转往", "轉往",
                "送到", "就诊", "就診", "移送", "提请", "提請", "接受", "去过", "去過", "提高", "拥有",
-               "擁有", "哪家", "这家", "這家", "那家", "哪所", "这所", "這所", "那所", "许多", "許多")
+               "擁有", "落实", "落實", "当中", "當中", "哪家", "这家", "這家", "那家", "哪所", "这所",
+               "這所", "那所", "许多", "許多")
 # Stop words (longest first) and characters, spelt backwards, for _name_start.
 _STOP_BACKWARDS = re.compile("|".join([w[::-1] for w in sorted(_STOP_WORDS, key=len, reverse=True)]
                                       + ["[" + re.escape("".join(sorted(_STOP_CHARS))) + "]"]))
@@ -82,8 +86,11 @@ _MAX_ROLE_NAME = 8
 # The last word of an English organisation's name (matched lower-cased, as the text is).
 ENGLISH = ("capital", "ventures", "partners", "investment", "investments", "technologies",
            "technology", "robotics", "labs", "holdings", "holding", "semiconductor", "motors",
-           "group", "fund", "intelligence", "medical", "materials", "university")
-_ENGLISH_INVESTORS = {"capital", "ventures", "partners", "investment", "investments", "fund"}
+           "group", "fund", "intelligence", "medical", "materials", "university", "vc", "co",
+           "corp", "inc", "ltd")
+_ENGLISH_INVESTORS = {"capital", "ventures", "partners", "investment", "investments", "fund",
+                      "vc"}
+_ABBREVIATED = {"co", "corp", "inc", "ltd"}  # a name ends with their full stop: Acme Co.
 _ENGLISH_KIND = dict.fromkeys(_ENGLISH_INVESTORS, "investor") | {"university": "university"}
 _ENGLISH_NAME = re.compile(r"((?:[A-Z][A-Za-z0-9&.\-]*\s+){1,5})$")
 # The name goes on after its organisation word: China International Capital Corp, Guozhi
@@ -114,10 +121,13 @@ _NATIONAL = ("国家", "國家", "中国", "中國")
 _MODEL_CODE = re.compile(r"(?:^|[^A-Za-z0-9])[A-Za-z]{1,3}\d{1,3}[A-Za-z]?$")
 _HELD_BY = ("政府", "国资委", "國資委")  # 市政府控股的…: held by, not a name
 _QUANTIFIED = re.compile(r"^(?:多家|一家|两家|兩家|其他|相关|相關|这家|這家|很多|不少|该|該|某|各|知名|"
+                         r"当地|當地|最终|最終|做|"
                          r"头部|頭部|"
                          r"社会|社會|耐心|风险|風險|产业|產業|民间|民間|国有|國有|外资|外資|境外|"
                          r"战略|戰略|国家|國家|国内|國內|海外|政府|引导|引導|专利|專利|"
                          r"[\d一二三四五六七八九十百千万几多余两兩]+(?:家|支|只|个|個|位|名|批|类|類|所)?)")
+# An amount in a name describes a tranche, not a firm: 1000亿级基金.
+_AMOUNT_IN = re.compile(r"\d\s*[亿億万萬]")
 # An amount before a name describes a tranche, not a firm: "100亿元的设计基金".
 _AMOUNT_BEFORE = re.compile(r"[\d.]+\s*[亿億万萬千百]?\s*(元|美元|人民币|人民幣)的$")
 # Where news names its source: 据IT桔子统计, 據鉅亨網報導, 来源：集微网. Each pattern is tried
@@ -129,10 +139,23 @@ _SOURCES = {
                       r"(?=[\s，。、；|｜（()）]|$)"),
     # a photo credit: （图／CFP）, (图片来源：…) is 来源's
     "（图": re.compile(r"[／/:：]\s*(?P<name>[^\W_][^\s）)／/]{1,11})[）)]"),
+    # a report quoted by its name: 引述「划重点KeyPoints」消息
+    "引述": re.compile(r"[“\"「《](?P<name>[^”\"」》\n]{2,16})[”\"」》](?:的)?"
+                      r"(?:报道|報導|消息|数据|數據|统计|統計)"),
+    # a medium's own story: 【亿邦原创】
+    "【": re.compile(r"(?P<name>[^\W_]{2,10}?)(?:原创|原創|独家|獨家|快讯|快訊)】"),
 }
 _SOURCES |= {"據": _SOURCES["据"], "來源": _SOURCES["来源"], "(图": _SOURCES["（图"],
-             "（圖": _SOURCES["（图"], "(圖": _SOURCES["（图"]}
-_NOT_AFTER = set("数數证證占佔票收单單论論")  # 数据, 证据, 占据 …: not "according to"
+             "（圖": _SOURCES["（图"], "(圖": _SOURCES["（图"], "援引": _SOURCES["引述"]}
+# A firm's name in quotes after the kind of firm it is: 初创企业“安努智能”宣布完成融资.
+_QUOTED_NAME = re.compile(r"(?:企业|企業|公司|创企|創企|品牌)[“「\"](?P<name>[^”」\"\s，。]{2,12})[”」\"]"
+                          r"(?=宣布|完成|获|獲|表示|发布|發布|推出|正式|近日|日前|已|[，、,])")
+# A site that publishes: 珠海网3月12日发布, 全球汽贸网资讯 (互联网 and 电网 are no sites).
+_SITE = re.compile(r"(?:网|網)(?=发布|發布|消息|讯|訊|资讯|資訊|报道|報導|获悉|獲悉|记者|記者|"
+                   r"\d{1,2}月)")
+_NO_SITE = re.compile(r"(?:互联|互聯|物联|物聯|电|電|官|联|聯|上|局域|因特|天|光|卫星|衛星|骨干|"
+                      r"骨幹|城域|广域|廣域|内|內|外|全|有线|有線|无线|無線)$")
+_NOT_AFTER = set("数數证證占佔票收单單论論根")  # 数据, 证据, 占据, 根据 …: not "according to"
 # The run of name characters since the last punctuation, before a word that follows a source's
 # name: a desk before 记者 (（云岫日报记者 王一）), an account before its WeChat id
 # (机器人前瞻（公众号：…）, 直面AI(ID:…)).
@@ -143,9 +166,11 @@ _AFTER_SOURCE = ("记者", "記者", "（公众号", "(公众号", "（公眾號
 # Every word above, found in one scan of the text.
 _SOURCE_WORDS = re.compile("|".join(re.escape(w) for w in sorted(
     [*_SOURCES, *_AFTER_SOURCE], key=len, reverse=True)))
-# A listed company before its stock code: 万通发展(600246), 地平线(09660.HK). Codes of indexes
-# and funds (88…, 15…, 51…) are not companies.
-_TICKER = re.compile(r"[（(](?:(?:60|68|00|30)\d{4}(?:\.(?:SH|SZ))?|\d{4,5}\.HK)[）)]")
+# A listed company before its stock code: 万通发展(600246), 地平线(09660.HK), 台积电（2330）.
+# Codes of indexes and funds (88…, 15…, 51…) are not companies; four digits that could be a
+# year are a code only in a list of them (华兴(1911)、中金(3908)).
+_TICKER = re.compile(r"[（(](?:(?:60|68|00|30)\d{4}(?:\.(?:SH|SZ))?|\d{4,5}\.HK|"
+                     r"(?!19\d\d|20\d\d)\d{4}|\d{4}(?=[）)]、))[）)]")
 _NOT_SOURCE = re.compile(r"(?:不完全|不|了解|悉|介绍|介紹|称|稱|说|說|该|該|此|其|相关|相關|有关|"
                          r"有關|业内|業內|知情|媒体|媒體|外媒|官方|公开|公開|初步|测算|測算|估计|估計|"
                          r"预测|預測|预计|預計|本报|本報|本刊|本台|本网|本網|新华社|记者|記者|多家|"
@@ -162,17 +187,50 @@ _WHEN_AFTER = re.compile(r"(?:刚刚|剛剛|此前|日前|近日|早前|最新|�
 _INNER_KIND = re.compile(r"资本|資本|基金|创投|創投")
 # English government bodies and universities: the Ministry of Industry and Information
 # Technology, the Lunaria government, the University of Science and Technology of China.
-_OF_WORDS = (r"(?: (?:and|the|for|of|[A-Z][A-Za-z]+))*? [A-Z][A-Za-z]+"
-             r"(?= (?!and\b|the\b|for\b|of\b)[^A-Z]|[^\w ]|$)")
+# "… and the Ministry of …" starts another body.
+_ANOTHER_BODY = r"and the (?:Ministry|Department|Bureau|Commission|Administration)\b"
+_OF_WORDS = (rf"(?: (?!{_ANOTHER_BODY})(?:and|the|for|of|[A-Z][A-Za-z]+))*? [A-Z][A-Za-z]+"
+             rf"(?= (?!and\b|the\b|for\b|of\b)[^A-Z]| {_ANOTHER_BODY}|[^\w ]|$)")
 _ENGLISH_BODIES = (
     ("government", re.compile(r"\b(?:Ministry|Department|Bureau|Commission|Administration) of"
                               + _OF_WORDS)),
     ("government", re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)? (?:municipal |city |provincial )?"
                               r"government\b")),
+    ("government", re.compile(r"\b(?:[Cc]ity|[Gg]overnment|[Mm]unicipality) of [A-Z][a-z]+\b")),
     ("university", re.compile(r"\b(?:[A-Z][a-z]+ )?(?:University|Institute|Academy) of"
                               + _OF_WORDS)),
 )
 _MIN_LENGTH = 2
+# A list of names, where two of them are organisations already found, names organisations
+# throughout: 宇树科技、星海图、自变量、Sharpa等; DeepCloud AI, Sainade, and Langyi Robotics. What
+# stands between two items (a comma only in English, where it stands before a capital) ...
+_ITEM_SEPARATOR = re.compile(r"、|[/／]|以及|和|与|與|及|,\s(?:and\s)?(?=[A-Z])|\sand\s(?=[A-Z])")
+# ... an item in Chinese, which ends where the next starts or the list does (…等, punctuation)
+_ITEM = re.compile(r"(?:(?!、|等)[^\W_]){2,20}(?=、|等|\W|$)")
+_JOINT = re.compile(r"以及|和|与|與|及")
+# ... an item in English: capitalised words, up to the next comma, "and" or lower-case word
+_ENGLISH_ITEM = re.compile(r"[A-Z][\w&.'\-]*(?: [A-Z][\w&.'\-]*){0,3}(?=,|\s[a-z]|[^\w\s]|$)")
+_ENGLISH_ITEM_BEFORE = re.compile(r"(?:[A-Z][\w&.'\-]* ){0,3}[A-Z][\w&.'\-]*$")
+# A list item holding one of these is a phrase, not a name: A完成融资, B的团队.
+_NOT_IN_ITEM = re.compile("|".join(sorted(_STOP_WORDS, key=len, reverse=True))
+                          + "|[的在是为為将將对對把被从從向了]")
+_RUN = re.compile(r"[^\W_]{2,20}$")
+# Items that are no organisations: a person with a title (安徽某大学陆某教授), a country.
+_NOT_ORGANISATION = re.compile(
+    r".*(?:教授|研究员|研究員|院士|博士|先生|女士|主任|校长|校長|院长|院長|总裁|總裁|董事长|董事長|"
+    r"创始人|創始人|合伙人|合夥人|老师|老師)|(?:中国|中國|美国|美國|英国|英國|日本|韩国|韓國|德国|"
+    r"德國|法国|法國|意大利|澳大利亚|澳大利亞|加拿大|印度|俄罗斯|俄羅斯|新加坡|欧洲|歐洲|亚洲|亞洲|"
+    r"非洲|香港|台湾|台灣|澳门|澳門|(?:[^\W\d_]{1,4}(?:省|市|县|縣|区|區)))")
+_REMARK = re.compile(r"[（(][^（()）\n]{1,12}[）)]")
+_REMARK_BEFORE = re.compile(r"[（(][^（()）\n]{1,12}[）)]$")
+_PERSON_AFTER = re.compile(r"[（(](?:个人|個人)[）)]")  # 王某(个人): a person among investors
+# A sentence's first word is a list's first item only as a name of two words or more: not
+# "Additionally, China Construction Bank and …".
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)$")
+_MAX_ITEMS = 16
+# What may stand right after and right before an item of a list.
+_LIST_NEXT = frozenset("、/／和与與及以,（(")
+_LIST_BEFORE = frozenset("、/／ 和与與及")
 
 
 SUFFIXES = tuple(_KIND_OF)
@@ -182,10 +240,12 @@ PHRASES = (*((w, "suffix") for w in SUFFIXES), *((w, "role") for w in ROLES),
 
 
 def discover(text: str, hits: Iterable[tuple[int, int, str]],
-             known: Iterable[tuple[int, int]] = ()) -> list[Discovered]:
+             known: Iterable[tuple[int, int]] = (),
+             named: Sequence[tuple[int, int, str]] = ()) -> list[Discovered]:
     """Names in `text` that look like organisations and do not overlap `known` spans (the
     catalog's mentions), each once, in order of first appearance. `hits` are where the words
-    of `PHRASES` occur: (start, end, what they are)."""
+    of `PHRASES` occur: (start, end, what they are); `named` are the organisations among the
+    known spans (not products), with their kinds."""
     taken = sorted(known)
     found: dict[str, Discovered] = {}
 
@@ -202,20 +262,22 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
                 and not ((_QUANTIFIED.match(prefix) or _GENERIC.match(prefix))
                          and not (kind == "government" and prefix in _NATIONAL))
                 and not (kind == "company" and _MODEL_CODE.search(prefix))
+                and not _AMOUNT_IN.search(prefix)
                 and not _AMOUNT_BEFORE.search(text, max(0, start - 12), start)):
             found[name] = Discovered(name, start, end, kind, pattern)
 
-    sources = []
+    sources = []  # (start, end, whether a verb of telling may stand inside)
     for word in _SOURCE_WORDS.finditer(text):
         at = word.start()
         if (pattern := _SOURCES.get(word.group())) is not None:
             if (at == 0 or text[at - 1] not in _NOT_AFTER) and (
                     source := pattern.match(text, word.end())):
-                sources.append(source.span("name"))
+                # after 来源： or 图／ the name is all there is: 面对面 is no "told to"
+                sources.append((*source.span("name"), pattern is _SOURCES["据"]))
         elif run := _RUN_BEFORE.search(text, max(0, at - 14), at):
-            sources.append(run.span(1))
-    for start, end in sources:
-        if told := _TOLD.match(text, start, end):
+            sources.append((*run.span(1), True))
+    for start, end, told_to in sources:
+        if told_to and (told := _TOLD.match(text, start, end)):
             start = told.end()
         if when := _WHEN_AFTER.search(text, start, end):
             end = when.start()
@@ -223,6 +285,14 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
                 and not _NO_NAME.search(text, start, end)
                 and not _NO_SOURCE_NAME.fullmatch(text, start, end)):
             add(start, end, "media", "source")
+    if "“" in text or "「" in text or '"' in text:
+        for quoted in _QUOTED_NAME.finditer(text):
+            add(*quoted.span("name"), "company", "quoted")
+    if "网" in text or "網" in text:
+        for site in _SITE.finditer(text):
+            start = _name_start(text, site.start(), _MAX_NAME)
+            if site.start() - start >= 2 and not _NO_SITE.search(text, start, site.start()):
+                add(start, site.end(), "media", "source")
     if "(" in text or "（" in text:
         for ticker in _TICKER.finditer(text):
             start = _name_start(text, ticker.start(), _MAX_NAME)
@@ -251,8 +321,11 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
             if start - name_start >= 2:
                 add(name_start, start, "investor", "role")
         elif (text[start].isupper() and not _NAME_GOES_ON.match(text, end)
-              and (name := _english_name(text, start)) is not None):
-            add(name, end, _ENGLISH_KIND.get(text[start:end].lower(), "company"), "english")
+              and (name := _english_name(text, start)) is not None
+              and not text.endswith(") ", 0, name)):  # the name runs on before (Shanghai)
+            last = text[start:end].lower()
+            add(name, end + (last in _ABBREVIATED and text.startswith(".", end)),
+                _ENGLISH_KIND.get(last, "company"), "english")
     for end, suffix_start in longest.items():
         if end in followed:
             continue  # …科技有限公司: the name goes on to the next suffix
@@ -270,6 +343,10 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
                 start = before
         if suffix_start - start >= 2:
             add(start, end, kind, "suffix", suffix)
+    for start, end, kind in _list_items(text, [*named, *((d.start, d.end, d.kind)
+                                                       for d in found.values())],
+                                        {start for start, _, _ in named}):
+        add(start, end, kind, "list")
     # A name inside a longer one is part of it: JinYi Capital in JinYi Capital Multi-Strategy Fund;
     # one that ends another is that one without its place: 金银潭医院 after 武汉金银潭医院.
     spans = [(d.start, d.end) for d in found.values()]
@@ -278,6 +355,101 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
                               for s, e in spans)
                    and not any(n != d.name and n.endswith(d.name) for n in found)),
                   key=lambda d: d.start)
+
+
+def _list_items(text: str, named: list[tuple[int, int, str]], catalog: set[int]
+                ) -> list[tuple[int, int, str]]:
+    """The other items of each list in which at least two items are `named` organisations,
+    with the kind most of those have. `catalog` holds where the catalog's names start."""
+    # Most names stand in no list.
+    listed = sorted(name for name in named if text[name[1]:name[1] + 1] in _LIST_NEXT
+                    or text[name[0] - 1:name[0]] in _LIST_BEFORE)
+    if len(listed) < 2:
+        return []
+    at = {start: (end, kind) for start, end, kind in named}
+    items_found: list[tuple[int, int, str]] = []
+    done: set[int] = set()
+    for start, end, _ in listed:
+        if start in done:
+            continue
+        items = [(start, end)]
+        while len(items) < _MAX_ITEMS and (
+                after := _item_after(text, items[-1][1], at, catalog)):
+            items.append(after)
+        while len(items) < _MAX_ITEMS and (before := _item_before(text, items[0][0])):
+            items.insert(0, before)
+        done.update(s for s, _ in items)
+        if len(items) < 3:
+            continue  # two names found and one more, at least
+        # an item holding a name found counts: 上海自贸区临港新片区管委会 holds 临港新片区
+        inside = [[k for s, (e, k) in at.items() if lo <= s and e <= hi] for lo, hi in items]
+        kinds = Counter(kinds[0] for kinds in inside if kinds)
+        if sum(kinds.values()) >= 2:
+            kind = kinds.most_common(1)[0][0]
+            items_found += [(s, e, kind) for (s, e), held in zip(items, inside, strict=True)
+                            if not held and not _NOT_ORGANISATION.fullmatch(text, s, e)]
+    return items_found
+
+
+def _item_after(text: str, end: int, at: dict[int, tuple[int, str]], catalog: set[int]
+                ) -> tuple[int, int] | None:
+    """The list item after the one ending at `end`, if a separator follows it (or a remark
+    in brackets and then one: 台积电（2330）、Cadence; 蔚来(36275辆)、理想): a name found there,
+    or the words up to the next separator. 和, 与 and 及 end an item only before a catalog
+    name (国土资源和房地产学会 is one name). The last item ends before a word that no name holds
+    (B完成融资: B), then at 等 or punctuation."""
+    if remark := _REMARK.match(text, end):
+        end = remark.end()
+    separator = _ITEM_SEPARATOR.match(text, end)
+    if separator is None:
+        return None
+    start = separator.end()
+    if start in at:
+        return start, at[start][0]
+    english = separator.group()[0] in ", "
+    item = (_ENGLISH_ITEM if english else _ITEM).match(text, start)
+    if item is None or _PERSON_AFTER.match(text, item.end()) or text.startswith(
+            ("-", "–"), item.end()):  # RISC-V芯片: a word, not an item
+        return None
+    end = item.end()
+    if not english:
+        end = next((j.start() for j in _JOINT.finditer(text, start + 2, end)
+                    if j.end() in catalog), end)
+    if _ITEM_SEPARATOR.match(text, end) or _REMARK.match(text, end):
+        return start, end
+    if stop := _NOT_IN_ITEM.search(text, start, end):
+        end = stop.start()
+    if end - start >= 2 and (text.startswith("等", end) or (
+            end - start <= 10 and (end == len(text) or text[end] in "。，,；;)）\n"))):
+        return start, end
+    return None
+
+
+def _item_before(text: str, start: int) -> tuple[int, int] | None:
+    """The list item before the one starting at `start`, if a separator stands between (、 or
+    an English comma: 和 and 与 also join a verb's subject to its object). The first item of
+    a list starts after the words before it (投资方包括A、B: A)."""
+    if text.endswith(("、", "/", "／"), 0, start):
+        end = start - 1
+        if text.endswith(("）", ")"), 0, end) and (
+                remark := _REMARK_BEFORE.search(text, max(0, end - 14), end)):
+            end = remark.start()
+        run = _RUN.search(text, max(0, end - 20), end)
+        if run is None:
+            return None
+        if run.start() > 0 and text[run.start() - 1] in "、/／":
+            return run.span()
+        item_start = _name_start(text, end, 14)
+        return (item_start, end) if end - item_start >= 2 else None
+    comma = re.search(r",\s(?:and\s)?$|\sand\s$", text[max(0, start - 6):start])
+    if comma is None:
+        return None
+    end = start - len(comma.group())
+    item = _ENGLISH_ITEM_BEFORE.search(text, max(0, end - 60), end)
+    if item is None or (" " not in item.group()
+                        and _SENTENCE_START.search(text, max(0, item.start() - 3), item.start())):
+        return None
+    return item.span()
 
 
 def _english_name(text: str, suffix_start: int) -> int | None:
