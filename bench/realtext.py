@@ -212,14 +212,15 @@ def shared_pages(entries: list[dict]) -> Callable[[dict], str | None]:
 def _same_name(label: str, discovered: dict[str, str] | set[str]) -> str:
     """The discovered name that is the labelled one: as written, with or without a place
     before it (金银潭医院 for 武汉金银潭医院, 英国伦敦国王学院 for 伦敦国王学院) or the 市 of its
-    city (上海市集成电路产业投资基金), or without its legal form (…引导基金 for
-    …引导基金合伙企业（有限合伙）)."""
+    city (上海市集成电路产业投资基金), without its legal form (…引导基金 for
+    …引导基金合伙企业（有限合伙）), or with an abbreviation's full stop (… Corp.)."""
     if label in discovered:
         return label
     return next((key for key in discovered if min(len(key), len(label)) >= 3
                  and (_place_before(key, label) or _place_before(label, key)
                       or key.replace("市", "", 1) == label.replace("市", "", 1)
-                      or _without_legal_form(key) == _without_legal_form(label))), label)
+                      or _without_legal_form(key) == _without_legal_form(label)
+                      or key.removesuffix(".") == label.removesuffix("."))), label)
 
 
 def _without_legal_form(name: str) -> str:

@@ -57,6 +57,11 @@ def test_camel_case_brands_are_also_matched_spaced() -> None:
     # a word that is also a start-up's name
     ("China AI Startup Moonshot Targets a Higher Valuation", ["moonshot"]),
     ("The Moonshot project was a bold bet.", []),
+    # 微星 the board maker, not a small star; an English spelling the press uses
+    ("微星董事长出席了伺服器论坛。", ["msi"]),
+    ("夜空中一颗微星闪烁。", []),
+    ("Chip designer Sophgo was added to the list.", ["sophgo"]),
+    ("It was backed by the State Development & Investment Corp.", ["sdic"]),
     # a chat app's name as a contact line is no news about its maker
     ("合作微信:kingbackL", []),
 ])

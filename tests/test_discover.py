@@ -98,6 +98,14 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
      [("Hangzhou Lunar Construction Investment Group Co.", "company")]),
     ("The project was agreed with the city of Lunaria last week.",
      [("city of Lunaria", "government")]),
+    ("The project is controlled by the government of Lunaria.",
+     [("government of Lunaria", "government")]),
+    # a country's government, whatever follows
+    ("这离不开英国政府的支持，加拿大政府也表示欢迎。",
+     [("英国政府", "government"), ("加拿大政府", "government")]),
+    # a list of firms' chiefs names the firms (the part before each title), not the people
+    ("宏碁董事长陈某、云岫电子董事长王一与总经理李二、星渚电脑总经理赵三、华硕董事长施某都到了。",
+     [("云岫电子", "company"), ("星渚电脑", "company")]),
     ("The Cyberspace Administration of Lunaria and the Ministry of Tides said so.",
      [("Administration of Lunaria", "government"), ("Ministry of Tides", "government")]),
 ])
@@ -137,6 +145,8 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "华为、腾讯、RISC-V芯片企业都来了。",
     "阿里、腾讯和红杉中国分别完成了出资。",
     "工业互联网发布会上，国家电网发布消息。",  # a network, not a site
+    "The show was held in the southern city of Lunaria last week.",  # a place, not a body
+    "地方政府债务问题仍需关注，数字政府建设也在提速。",  # kinds of government
     "根据实测数据显示，该芯片性能提升。",  # 根据: not a source
     "总规模1000亿元，最终形成1000亿级基金，当地三大先导产业母基金也已设立。",
 ])

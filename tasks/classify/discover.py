@@ -25,7 +25,7 @@ _SUFFIXES = {
     "university": "大学|大學|学院|學院|研究院|研究所|实验室|實驗室",
     "company": "股份有限公司|有限责任公司|有限公司|集团|集團|控股|科技|機器人|机器人|半导体|"
                "半導體|微电子|汽车|汽車|智驾|银行|銀行|证券|證券|保险|保險",
-    "government": "市政府|区政府|區政府|县政府|縣政府|省政府|人民政府|管委会|管委會|管理委员会|"
+    "government": "政府|市政府|区政府|區政府|县政府|縣政府|省政府|人民政府|管委会|管委會|管理委员会|"
                   "管理委員會|"  # a zone's name (…高新区) is a place; its 管委会 governs it
                   # a place's bureaus, courts, police, missions abroad
                   "公安局|公安厅|公安廳|公安分局|派出所|住建局|发改局|發改局|商务局|商務局|教育局|"
@@ -41,7 +41,8 @@ _SUFFIXES = {
 _KIND_OF = {word: kind for kind, words in _SUFFIXES.items() for word in words.split("|")}
 _HAS_UNIVERSITY = re.compile("大学|大學|学院|學院|科学院|科學院|中科院|社科院")
 _WEAK = ("科技", "汽车", "汽車", "机器人", "機器人", "半导体", "半導體", "保险", "保險", "产投", "產投",
-         "中学", "中學", "小学", "小學", "学校", "學校", "学会", "學會")  # 初中学生, 学会了
+         "中学", "中學", "小学", "小學", "学校", "學校", "学会", "學會",  # 初中学生, 学会了
+         "政府")  # 美国政府表示; not 地方政府债务
 # Legal names, funds and government bodies run longer.
 _LONG_NAMES = ("基金", "有限公司", "有限责任公司", "股份有限公司", "管委会", "管委會", "管理委员会",
                "管理委員會", "合伙企业（有限合伙）", "合伙企业(有限合伙)", "合夥企業（有限合夥）",
@@ -196,7 +197,10 @@ _ENGLISH_BODIES = (
                               + _OF_WORDS)),
     ("government", re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)? (?:municipal |city |provincial )?"
                               r"government\b")),
-    ("government", re.compile(r"\b(?:[Cc]ity|[Gg]overnment|[Mm]unicipality) of [A-Z][a-z]+\b")),
+    # the government of Hangzhou; the city of Chengdu as a party (with the city of …), not as
+    # a place (in the southern city of …)
+    ("government", re.compile(r"\b(?:[Gg]overnment|(?:(?<=with the )|(?<=by the )|(?<=and the )"
+                              r"|(?<=^The )|(?<=\. The ))(?:[Cc]ity|[Mm]unicipality)) of [A-Z][a-z]+\b")),
     ("university", re.compile(r"\b(?:[A-Z][a-z]+ )?(?:University|Institute|Academy) of"
                               + _OF_WORDS)),
 )
@@ -216,11 +220,20 @@ _NOT_IN_ITEM = re.compile("|".join(sorted(_STOP_WORDS, key=len, reverse=True))
                           + "|[的在是为為将將对對把被从從向了]")
 _RUN = re.compile(r"[^\W_]{2,20}$")
 # Items that are no organisations: a person with a title (安徽某大学陆某教授), a country.
-_NOT_ORGANISATION = re.compile(
-    r".*(?:教授|研究员|研究員|院士|博士|先生|女士|主任|校长|校長|院长|院長|总裁|總裁|董事长|董事長|"
-    r"创始人|創始人|合伙人|合夥人|老师|老師)|(?:中国|中國|美国|美國|英国|英國|日本|韩国|韓國|德国|"
-    r"德國|法国|法國|意大利|澳大利亚|澳大利亞|加拿大|印度|俄罗斯|俄羅斯|新加坡|欧洲|歐洲|亚洲|亞洲|"
-    r"非洲|香港|台湾|台灣|澳门|澳門|(?:[^\W\d_]{1,4}(?:省|市|县|縣|区|區)))")
+_TITLES = (r"教授|研究员|研究員|院士|博士|先生|女士|主任|校长|校長|院长|院長|总裁|總裁|董事长|董事長|"
+           r"总经理|總經理|执行长|執行長|创始人|創始人|創辦人|合伙人|合夥人|老师|老師")
+_COUNTRIES = (r"中国|中國|美国|美國|英国|英國|日本|韩国|韓國|德国|德國|法国|法國|意大利|澳大利亚|"
+              r"澳大利亞|加拿大|印度|俄罗斯|俄羅斯|新加坡|欧洲|歐洲|亚洲|亞洲|非洲|香港|台湾|台灣|"
+              r"澳门|澳門")
+_NOT_ORGANISATION = re.compile(rf".*(?:{_TITLES})|(?:{_COUNTRIES}|(?:[^\W\d_]{{1,4}}(?:省|市|县|縣|区|區)))")
+# A country's government is one whatever follows (美国政府的关税); 政府 after other words only
+# where the sentence goes on as after a name (工党政府表示), not 地方政府债务.
+_COUNTRY_GOVERNMENT = re.compile(rf"(?:{_COUNTRIES})(?:特区|特區)?(?:联邦|聯邦)?$")
+# A title inside an item, a person's name after it: the organisation is the part before
+# (微星董事長徐祥: 微星), and there is none when the title starts the item (總經理林建勳).
+_TITLE = re.compile(_TITLES)
+# A firm's chiefs after its name in a list: 宏碁董事長陳某、…, 緯創董事長林某與總經理林某、…
+_CHIEFS = re.compile(rf"(?:(?:{_TITLES})[^\W\d_]{{1,3}}(?:[与與和及](?={_TITLES}))?)+")
 _REMARK = re.compile(r"[（(][^（()）\n]{1,12}[）)]")
 _REMARK_BEFORE = re.compile(r"[（(][^（()）\n]{1,12}[）)]$")
 _PERSON_AFTER = re.compile(r"[（(](?:个人|個人)[）)]")  # 王某(个人): a person among investors
@@ -331,9 +344,16 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
             continue  # …科技有限公司: the name goes on to the next suffix
         suffix = text[suffix_start:end]
         kind = _KIND_OF.get(suffix)
-        if kind is None or (suffix in _WEAK and not _AFTER_NAME.match(text, end)):
+        weak = suffix in _WEAK and not _AFTER_NAME.match(text, end)
+        if kind is None or (weak and suffix != "政府"):
             continue
-        start = _name_start(text, suffix_start, 14 if suffix in _LONG_NAMES else _MAX_NAME)
+        if weak:
+            country = _COUNTRY_GOVERNMENT.search(text, max(0, suffix_start - 8), suffix_start)
+            if country is None:
+                continue
+            start = country.start()
+        else:
+            start = _name_start(text, suffix_start, 14 if suffix in _LONG_NAMES else _MAX_NAME)
         if kind == "university" and start and text[start - 1] in "与與":
             # a faculty of two fields: 西岭大学地理与旅游学院, 某科学院地理科学与资源研究所;
             # not a list of two bodies (西岭大学与南湖实验室): a field stands before 与
@@ -363,7 +383,7 @@ def _list_items(text: str, named: list[tuple[int, int, str]], catalog: set[int]
     with the kind most of those have. `catalog` holds where the catalog's names start."""
     # Most names stand in no list.
     listed = sorted(name for name in named if text[name[1]:name[1] + 1] in _LIST_NEXT
-                    or text[name[0] - 1:name[0]] in _LIST_BEFORE)
+                    or text[name[0] - 1:name[0]] in _LIST_BEFORE or _CHIEFS.match(text, name[1]))
     if len(listed) < 2:
         return []
     at = {start: (end, kind) for start, end, kind in named}
@@ -386,19 +406,30 @@ def _list_items(text: str, named: list[tuple[int, int, str]], catalog: set[int]
         kinds = Counter(kinds[0] for kinds in inside if kinds)
         if sum(kinds.values()) >= 2:
             kind = kinds.most_common(1)[0][0]
-            items_found += [(s, e, kind) for (s, e), held in zip(items, inside, strict=True)
-                            if not held and not _NOT_ORGANISATION.fullmatch(text, s, e)]
+            items_found += [item for (s, e), held in zip(items, inside, strict=True)
+                            if not held and not _NOT_ORGANISATION.fullmatch(text, s, e)
+                            and (item := _before_title(text, s, e, kind))]
     return items_found
+
+
+def _before_title(text: str, start: int, end: int, kind: str) -> tuple[int, int, str] | None:
+    """The item, or its part before a title that a person's name follows; None when the title
+    begins it (the item's start may have been cut inside the title: 總經理 read as 理)."""
+    title = _TITLE.search(text, max(0, start - 3), end)
+    if title is None or title.end() <= start:
+        return start, end, kind
+    return (start, title.start(), kind) if title.start() - start >= 2 else None
 
 
 def _item_after(text: str, end: int, at: dict[int, tuple[int, str]], catalog: set[int]
                 ) -> tuple[int, int] | None:
     """The list item after the one ending at `end`, if a separator follows it (or a remark
-    in brackets and then one: 台积电（2330）、Cadence; 蔚来(36275辆)、理想): a name found there,
+    in brackets, or the firm's chiefs, and then one: 台积电（2330）、Cadence; 蔚来(36275辆)、理想;
+    宏碁董事长陈某、微星): a name found there,
     or the words up to the next separator. 和, 与 and 及 end an item only before a catalog
     name (国土资源和房地产学会 is one name). The last item ends before a word that no name holds
     (B完成融资: B), then at 等 or punctuation."""
-    if remark := _REMARK.match(text, end):
+    if remark := _REMARK.match(text, end) or _CHIEFS.match(text, end):
         end = remark.end()
     separator = _ITEM_SEPARATOR.match(text, end)
     if separator is None:
