@@ -57,6 +57,15 @@ def test_camel_case_brands_are_also_matched_spaced() -> None:
     # a word that is also a start-up's name
     ("China AI Startup Moonshot Targets a Higher Valuation", ["moonshot"]),
     ("The Moonshot project was a bold bet.", []),
+    # a firm of the same trade close by vouches for a short name, another trade does not
+    ("工商银行上线了智能客服；中行部署了大模型平台。", ["icbc", "boc"]),
+    ("腾讯发布了财报；中行部署了大模型平台。", ["tencent"]),
+    # 总台 the broadcaster, not a front desk; 超微 as Taiwan writes AMD, not Supermicro
+    ("蛇年总台春晚上，机器人扭起了秧歌。", ["cctv"]),
+    ("请到酒店总台办理入住。", []),
+    ("包括超微（AMD）、英特尔等芯片大厂。", ["amd", "intel"]),
+    ("美超微的服务器需求大增。", ["supermicro"]),
+    ("超微粉碎技术用于中药加工。", []),
     # 微星 the board maker, not a small star; an English spelling the press uses
     ("微星董事长出席了伺服器论坛。", ["msi"]),
     ("夜空中一颗微星闪烁。", []),

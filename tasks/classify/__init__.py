@@ -124,10 +124,15 @@ class Classifier:
                                            reason) for a in considered]
         if wanting:
             # A name that lacks only a context word has one when the text names the company
-            # elsewhere for sure, or lists it beside an accepted organisation.
+            # elsewhere for sure or a firm of its trade close by (中行 a clause after 工行), or
+            # lists it beside an accepted organisation.
             wanting = [h for h in wanting if (h.start, h.end) not in seen]
             named = {h.payload.company_id for h in accepted}
-            again = [h for h in wanting if h.payload.company_id in named]
+            companies = self.catalog.companies
+            trades = [(h.start, companies[h.payload.company_id].sector) for h in accepted]
+            again = [h for h in wanting if h.payload.company_id in named or any(
+                sector == companies[h.payload.company_id].sector
+                and abs(start - h.start) <= _SAME_TRADE_REACH for start, sector in trades)]
             listed = _listed(text, accepted, [h for h in wanting if h not in again])
             accepted += again + listed
             if decisions is not None:
@@ -255,6 +260,8 @@ class _Part:
                    next((c.what for _, c in entries if isinstance(c, _Clue)), None))
 
 
+# How near a firm of the same trade stands to vouch for a name that lacks a context word.
+_SAME_TRADE_REACH = 100
 # Context for a rule is the alias's window and its clause, so a guard word one comma away
 # counts however long the words between; a clause longer than this is cut to it.
 _CLAUSE_REACH = 60
