@@ -214,6 +214,7 @@ _ITEM = re.compile(r"(?:(?!、|等)[^\W_]){2,20}(?=、|等|\W|$)")
 _JOINT = re.compile(r"以及|和|与|與|及")
 # ... an item in English: capitalised words, up to the next comma, "and" or lower-case word
 _ENGLISH_ITEM = re.compile(r"[A-Z][\w&.'\-]*(?: [A-Z][\w&.'\-]*){0,3}(?=,|\s[a-z]|[^\w\s]|$)")
+_COMMA_BEFORE = re.compile(r",\s(?:and\s)?$|\sand\s$")
 _ENGLISH_ITEM_BEFORE = re.compile(r"(?:[A-Z][\w&.'\-]* ){0,3}[A-Z][\w&.'\-]*$")
 # A list item holding one of these is a phrase, not a name: A完成融资, B的团队.
 _NOT_IN_ITEM = re.compile("|".join(sorted(_STOP_WORDS, key=len, reverse=True))
@@ -234,6 +235,7 @@ _COUNTRY_GOVERNMENT = re.compile(rf"(?:{_COUNTRIES})(?:特区|特區)?(?:联邦|
 _TITLE = re.compile(_TITLES)
 # A firm's chiefs after its name in a list: 宏碁董事長陳某、…, 緯創董事長林某與總經理林某、…
 _CHIEFS = re.compile(rf"(?:(?:{_TITLES})[^\W\d_]{{1,3}}(?:[与與和及](?={_TITLES}))?)+")
+_TITLE_FIRST = frozenset(word[0] for word in _TITLES.split("|"))  # a cheap look before _CHIEFS
 _REMARK = re.compile(r"[（(][^（()）\n]{1,12}[）)]")
 _REMARK_BEFORE = re.compile(r"[（(][^（()）\n]{1,12}[）)]$")
 _PERSON_AFTER = re.compile(r"[（(](?:个人|個人)[）)]")  # 王某(个人): a person among investors
@@ -382,8 +384,9 @@ def _list_items(text: str, named: list[tuple[int, int, str]], catalog: set[int]
     """The other items of each list in which at least two items are `named` organisations,
     with the kind most of those have. `catalog` holds where the catalog's names start."""
     # Most names stand in no list.
-    listed = sorted(name for name in named if text[name[1]:name[1] + 1] in _LIST_NEXT
-                    or text[name[0] - 1:name[0]] in _LIST_BEFORE or _CHIEFS.match(text, name[1]))
+    listed = sorted([name for name in named if (following := text[name[1]:name[1] + 1]) in _LIST_NEXT
+                     or text[name[0] - 1:name[0]] in _LIST_BEFORE
+                     or (following in _TITLE_FIRST and _CHIEFS.match(text, name[1]))])
     if len(listed) < 2:
         return []
     at = {start: (end, kind) for start, end, kind in named}
@@ -472,7 +475,9 @@ def _item_before(text: str, start: int) -> tuple[int, int] | None:
             return run.span()
         item_start = _name_start(text, end, 14)
         return (item_start, end) if end - item_start >= 2 else None
-    comma = re.search(r",\s(?:and\s)?$|\sand\s$", text[max(0, start - 6):start])
+    if not text[start - 1:start].isspace():  # an English comma or "and" before it ends in one
+        return None
+    comma = _COMMA_BEFORE.search(text, max(0, start - 6), start)
     if comma is None:
         return None
     end = start - len(comma.group())

@@ -54,6 +54,7 @@ _NEVER_SUBJECT = {
 _DEFAULT_NEVER = frozenset({"exchange", "media", "government"})
 _CLAUSE_MARKS = "，,；;：:"
 _CLAUSE_END = re.compile(f"[{_CLAUSE_MARKS}]")
+_TO_CLAUSE = re.compile(f"(?s:.*)[{_CLAUSE_MARKS}]")  # up to the last clause mark
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: rules are constants
@@ -191,7 +192,8 @@ def _subjects(kind: str, named: Sequence[Mention], companies: Mapping[str, Compa
         parents = {companies[m.company_id].parent for m in unique}
         return [m for m in unique if m.company_id not in parents]
     sentence = trigger.string
-    clause_start = 1 + max(sentence.rfind(mark, 0, trigger.start()) for mark in _CLAUSE_MARKS)
+    clause_start = (found.end() if (found := _TO_CLAUSE.match(sentence, 0, trigger.start()))
+                    else 0)
     clause_end = (found.start() if (found := _CLAUSE_END.search(sentence, trigger.end()))
                   else len(sentence))
     in_clause = [m for m in unique if clause_start <= m.start - offset < clause_end]
