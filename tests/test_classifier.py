@@ -73,6 +73,16 @@ def test_camel_case_brands_are_also_matched_spaced() -> None:
     ("It was backed by the State Development & Investment Corp.", ["sdic"]),
     # a chat app's name as a contact line is no news about its maker
     ("合作微信:kingbackL", []),
+    # three stars and a quick dish are not Samsung and Kuaishou; the firms still are
+    ("牵牛星是河鼓三星之一，隔着银河与织女星相对。", []),
+    ("三星发布了新款折叠屏手机。", ["samsung"]),
+    ("这道早餐胜在快手省事，备料不过五分钟。", []),
+    ("快手公布了三季度财报。", ["kuaishou"]),
+    # English renderings of Chinese start-ups' names in translated news; an album is not one
+    ("The large model startup Dark Side of the Moon announced a new round of financing.",
+     ["moonshot"]),
+    ("Pink Floyd released the album The Dark Side of the Moon in 1973.", []),
+    ("Step Star, one of the few large model startups, raised new funding.", ["stepfun"]),
 ])
 def test_company_rules(classifier: Classifier, text: str, expected: list[str]) -> None:
     assert ids(classifier, text) == expected
@@ -224,6 +234,8 @@ def test_context_rules_hold(guarded: Classifier, text: str, expected: list[str])
     ("投资方包括美团龙珠、高瓴、启明、经纬、IDG和锦秋。",
      ["meituan_dragonball", "hillhouse", "qiming", "matrix_china", "idg_capital", "jinqiu"]),
     ("山坡上种着红杉、松树和柏树。", []),
+    # a country before the next name of the list does not break it
+    ("菜鸟、日本软银等机构均有参投。", ["cainiao", "softbank"]),
     # a department's name that holds a ministry's short name
     ("该行将金融科技部单独划出，独立核算。", []),
     ("科技部发布了人工智能伦理指引。", ["most"]),

@@ -108,6 +108,19 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
      [("云岫电子", "company"), ("星渚电脑", "company")]),
     ("The Cyberspace Administration of Lunaria and the Ministry of Tides said so.",
      [("Administration of Lunaria", "government"), ("Ministry of Tides", "government")]),
+    # a city's bureau by its level alone, a data bureau, a publisher, a country's chamber
+    ("会上，市财政局与市数据局介绍了算力券的申领办法。",
+     [("市财政局", "government"), ("市数据局", "government")]),
+    ("该书由云岫文艺出版社出版。", [("云岫文艺出版社", "media")]),
+    ("北辰國眾議院通過了一項法案。", [("北辰國眾議院", "government")]),
+    # an investment holding arm; an electrical maker where the sentence goes on as after a name
+    ("青岚投控表示将继续加码。", [("青岚投控", "investor")]),
+    ("云岫电气宣布完成融资。", [("云岫电气", "company")]),
+    # English legal names ending in Company Limited, Electronics, Industry
+    ("Lunaria Harbor Technology Company Limited was added to the list.",
+     [("Lunaria Harbor Technology Company Limited", "company")]),
+    ("Northwind Electronics and Bluefin Information Industry were named too.",
+     [("Northwind Electronics", "company"), ("Bluefin Information Industry", "company")]),
 ])
 def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
                                              expected: list[tuple[str, str]]) -> None:
@@ -149,6 +162,12 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "地方政府债务问题仍需关注，数字政府建设也在提速。",  # kinds of government
     "根据实测数据显示，该芯片性能提升。",  # 根据: not a source
     "总规模1000亿元，最终形成1000亿级基金，当地三大先导产业母基金也已设立。",
+    # kinds of fund and verbs before an organisation word, in both scripts
+    "國資產業基金和长线基金都在加仓，顶级创投也在观望。",
+    "门头沟将吸纳社会资本，布局一批专业化子基金。",
+    "我觉得正规出版社的书更可靠；智能网联汽车是重点。",
+    "Corporate Venture Capital arms are active.",
+    "学生们正在学习电气工程。",
 ])
 def test_phrases_that_only_look_like_names_are_not(classifier: Classifier, text: str) -> None:
     assert found(classifier, text) == []

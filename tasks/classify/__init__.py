@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from tasks.classify.catalog import Alias, Catalog, Topic, load_catalog, load_topics
+from tasks.classify.discover import COUNTRIES, discover
 from tasks.classify.discover import PHRASES as DISCOVERY_PHRASES
-from tasks.classify.discover import discover
 from tasks.classify.events import RULES as EVENT_RULES
 from tasks.classify.events import Rule, extract_events
 from tasks.classify.matcher import (
@@ -279,8 +279,10 @@ _ORGANISATION_AFTER = re.compile(_STOCK_CODE + r"|等(?:企业|企業|公司|厂
 # Interface text, not news about the app: "分享到微信", "分享至QQ".
 _SHARE_WORDS = re.compile("分享|转发|轉發|发送")
 _SHARE_TO = re.compile(rf"({_SHARE_WORDS.pattern})给?(到|至|给|給)\s*$")
-# What stands between two items of a list of names (a stock code may end the first).
-_LIST_SEPARATOR = re.compile(rf"(?:{_STOCK_CODE})?\s?(?:[、，,/／]|和|与|與|及|以及|、以及)\s?")
+# What stands between two items of a list of names (a stock code may end the first, a country
+# start the second: 菜鸟、日本软银).
+_LIST_SEPARATOR = re.compile(rf"(?:{_STOCK_CODE})?\s?(?:[、，,/／]|和|与|與|及|以及|、以及)\s?"
+                             rf"(?:{COUNTRIES})?")
 _MEDIUM_BEFORE = re.compile(r"(在|通过|通過|利用|打开|打開|关注|關注|登录|登錄|下载|下載|扫描|掃描|"
                             r"官方|加|联系|聯系|聯繫|合作|客服)\s?$")
 _MEDIUM_AFTER = re.compile(r"\s?(上(?![市线線涨漲调調半午])|里|裡|公众号|公眾號|小程序|视频号|視頻號|群|"

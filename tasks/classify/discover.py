@@ -20,20 +20,21 @@ from tasks.records import Discovered
 
 # The last word of a Chinese organisation's name, and the kind of organisation it says.
 _SUFFIXES = {
-    "investor": "资本|資本|創投|创投|基金|资管|資管|产投|產投|资产管理|股权投资|私募|"
+    "investor": "资本|資本|創投|创投|基金|资管|資管|产投|產投|投控|资产管理|股权投资|私募|"
                 "合伙企业（有限合伙）|合伙企业(有限合伙)|合夥企業（有限合夥）|合夥企業(有限合夥)",
     "university": "大学|大學|学院|學院|研究院|研究所|实验室|實驗室",
     "company": "股份有限公司|有限责任公司|有限公司|集团|集團|控股|科技|機器人|机器人|半导体|"
-               "半導體|微电子|汽车|汽車|智驾|银行|銀行|证券|證券|保险|保險",
+               "半導體|微电子|汽车|汽車|智驾|电气|電氣|银行|銀行|证券|證券|保险|保險",
     "government": "政府|市政府|区政府|區政府|县政府|縣政府|省政府|人民政府|管委会|管委會|管理委员会|"
                   "管理委員會|"  # a zone's name (…高新区) is a place; its 管委会 governs it
                   # a place's bureaus, courts, police, missions abroad
                   "公安局|公安厅|公安廳|公安分局|派出所|住建局|发改局|發改局|商务局|商務局|教育局|"
                   "教体局|金融局|统计局|統計局|财政局|財政局|税务局|稅務局|文物局|气象局|氣象局|"
-                  "邮政局|郵政局|证监局|證監局|商务厅|商務廳|教育厅|教育廳|财政厅|財政廳|气象台|"
+                  "邮政局|郵政局|证监局|證監局|数据局|數據局|商务厅|商務廳|教育厅|教育廳|财政厅|財政廳|气象台|"
                   "氣象台|卫健委|衛健委|发改委|發改委|网信办|網信辦|人民法院|人民检察院|人民檢察院|"
-                  "大使馆|大使館|总领馆|總領館|领事馆|領事館",
-    "media": "电视台|電視台|卫视|衛視|日报|日報|晚报|晚報|周刊|週刊",
+                  "大使馆|大使館|总领馆|總領館|领事馆|領事館|"
+                  "众议院|眾議院|参议院|參議院",  # a country's chambers
+    "media": "电视台|電視台|卫视|衛視|日报|日報|晚报|晚報|周刊|週刊|出版社",
     # hospitals, associations, schools, clubs, rescue teams
     "other": "医院|醫院|协会|協會|学会|學會|商会|商會|联合会|聯合會|基金会|基金會|总工会|總工會|"
              "救援队|救援隊|俱乐部|俱樂部|中学|中學|小学|小學|学校|學校",
@@ -41,6 +42,7 @@ _SUFFIXES = {
 _KIND_OF = {word: kind for kind, words in _SUFFIXES.items() for word in words.split("|")}
 _HAS_UNIVERSITY = re.compile("大学|大學|学院|學院|科学院|科學院|中科院|社科院")
 _WEAK = ("科技", "汽车", "汽車", "机器人", "機器人", "半导体", "半導體", "保险", "保險", "产投", "產投",
+         "电气", "電氣",  # 电气工程, 电气化
          "中学", "中學", "小学", "小學", "学校", "學校", "学会", "學會",  # 初中学生, 学会了
          "政府")  # 美国政府表示; not 地方政府债务
 # Legal names, funds and government bodies run longer.
@@ -68,7 +70,8 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                "牽涉", "送往", "住进", "住進", "走进", "走進", "赶到", "趕到", "前往", "转往", "轉往",
                "送到", "就诊", "就診", "移送", "提请", "提請", "接受", "去过", "去過", "提高", "拥有",
                "擁有", "落实", "落實", "当中", "當中", "哪家", "这家", "這家", "那家", "哪所", "这所",
-               "這所", "那所", "许多", "許多")
+               "這所", "那所", "许多", "許多", "引发", "引發", "依赖", "依賴", "吸纳", "吸納", "布局",
+               "觉得", "覺得")
 # Stop words (longest first) and characters, spelt backwards, for _name_start.
 _STOP_BACKWARDS = re.compile("|".join([w[::-1] for w in sorted(_STOP_WORDS, key=len, reverse=True)]
                                       + ["[" + re.escape("".join(sorted(_STOP_CHARS))) + "]"]))
@@ -76,6 +79,7 @@ _STOP_BACKWARDS = re.compile("|".join([w[::-1] for w in sorted(_STOP_WORDS, key=
 _NAME_WORDS = frozenset(("示范", "示範", "经济", "經濟", "经开", "經開", "东方", "東方", "南方",
                          "北方", "同济", "同濟", "同方", "方正", "外高", "共享", "成都", "首都", "户外",
                          "戶外", "有色"))
+_LEVELS = frozenset("市省区县區縣")  # of a government
 _MAX_NAME = 8  # characters before the suffix (14 before a legal name's 有限公司)
 # A name with a weak suffix (…科技, …智能) is one when the sentence goes on as after a name.
 _AFTER_NAME = re.compile(r"(?:[，、（(]|宣布|发布|發布|完成|获得|獲得|表示|称|稱|与|與|和|及|推出|"
@@ -88,7 +92,7 @@ _MAX_ROLE_NAME = 8
 ENGLISH = ("capital", "ventures", "partners", "investment", "investments", "technologies",
            "technology", "robotics", "labs", "holdings", "holding", "semiconductor", "motors",
            "group", "fund", "intelligence", "medical", "materials", "university", "vc", "co",
-           "corp", "inc", "ltd")
+           "corp", "inc", "ltd", "limited", "electronics", "industry", "industries")
 _ENGLISH_INVESTORS = {"capital", "ventures", "partners", "investment", "investments", "fund",
                       "vc"}
 _ABBREVIATED = {"co", "corp", "inc", "ltd"}  # a name ends with their full stop: Acme Co.
@@ -102,7 +106,8 @@ _ENGLISH_NOT_NAME = {"in", "the", "a", "an", "and", "of", "for", "to", "at", "on
                      "as", "its", "our", "their", "his", "her", "this", "that", "these", "those",
                      "both", "all", "many", "some", "other", "chinese", "american", "u.s.", "us",
                      "china's", "global", "western", "while", "but", "when", "artificial",
-                     "embodied", "business", "general", "machine", "generative", "physical"}
+                     "embodied", "business", "general", "machine", "generative", "physical",
+                     "corporate", "venture"}
 # A prefix made only of these is a kind of thing, not a name: 人形机器人, 美元基金, 股份制银行.
 _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|投資|管理|产业|產業|创业|創業|股权|股權|"
                       r"上市公司|"
@@ -115,7 +120,8 @@ _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|
                       r"头部|頭部|大型|小型|中小|民营|民營|外资|外資|本土|国产|國產|网上|網上|"
                       r"金融|存款|养老|養老|保障|偏股型|私募|明星|市委|区委|區委|县委|縣委|省委|共享|经济|"
                       r"經濟|定点|定點|三甲|公立|私立|专科|專科|综合|綜合|附近|当地|當地|行业|行業|"
-                      r"应急|應急|上一级|上一級|上级|上級)+$")
+                      r"应急|應急|上一级|上一級|上级|上級|国资|國資|财团|財團|风投|風投|长线|長線|顶级|頂級|"
+                      r"网联|網聯|正规|正規)+$")
 # A country's bureau is no kind of thing: 国家邮政局, 中国文物局.
 _NATIONAL = ("国家", "國家", "中国", "中國")
 # A product's model code before a category word: R1機器人, H2机器人.
@@ -223,13 +229,13 @@ _RUN = re.compile(r"[^\W_]{2,20}$")
 # Items that are no organisations: a person with a title (安徽某大学陆某教授), a country.
 _TITLES = (r"教授|研究员|研究員|院士|博士|先生|女士|主任|校长|校長|院长|院長|总裁|總裁|董事长|董事長|"
            r"总经理|總經理|执行长|執行長|创始人|創始人|創辦人|合伙人|合夥人|老师|老師")
-_COUNTRIES = (r"中国|中國|美国|美國|英国|英國|日本|韩国|韓國|德国|德國|法国|法國|意大利|澳大利亚|"
+COUNTRIES = (r"中国|中國|美国|美國|英国|英國|日本|韩国|韓國|德国|德國|法国|法國|意大利|澳大利亚|"
               r"澳大利亞|加拿大|印度|俄罗斯|俄羅斯|新加坡|欧洲|歐洲|亚洲|亞洲|非洲|香港|台湾|台灣|"
               r"澳门|澳門")
-_NOT_ORGANISATION = re.compile(rf".*(?:{_TITLES})|(?:{_COUNTRIES}|(?:[^\W\d_]{{1,4}}(?:省|市|县|縣|区|區)))")
+_NOT_ORGANISATION = re.compile(rf".*(?:{_TITLES})|(?:{COUNTRIES}|(?:[^\W\d_]{{1,4}}(?:省|市|县|縣|区|區)))")
 # A country's government is one whatever follows (美国政府的关税); 政府 after other words only
 # where the sentence goes on as after a name (工党政府表示), not 地方政府债务.
-_COUNTRY_GOVERNMENT = re.compile(rf"(?:{_COUNTRIES})(?:特区|特區)?(?:联邦|聯邦)?$")
+_COUNTRY_GOVERNMENT = re.compile(rf"(?:{COUNTRIES})(?:特区|特區)?(?:联邦|聯邦)?$")
 # A title inside an item, a person's name after it: the organisation is the part before
 # (微星董事長徐祥: 微星), and there is none when the title starts the item (總經理林建勳).
 _TITLE = re.compile(_TITLES)
@@ -363,7 +369,9 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
             bodies = [m.end() for m in _HAS_UNIVERSITY.finditer(text, before, start - 1)]
             if bodies and 2 <= start - 1 - bodies[-1] <= 4:
                 start = before
-        if suffix_start - start >= 2:
+        # a bureau of the text's own city or province may go by its level alone: 市财政局
+        if suffix_start - start >= 2 or (kind == "government" and suffix_start - start == 1
+                                         and text[start] in _LEVELS):
             add(start, end, kind, "suffix", suffix)
     for start, end, kind in _list_items(text, [*named, *((d.start, d.end, d.kind)
                                                        for d in found.values())],
