@@ -116,11 +116,11 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
     # an investment holding arm; an electrical maker where the sentence goes on as after a name
     ("青岚投控表示将继续加码。", [("青岚投控", "investor")]),
     ("云岫电气宣布完成融资。", [("云岫电气", "company")]),
-    # English legal names ending in Company Limited, Electronics, Industry
+    # English legal names ending in Company Limited, Electronics, Industries
     ("Lunaria Harbor Technology Company Limited was added to the list.",
      [("Lunaria Harbor Technology Company Limited", "company")]),
-    ("Northwind Electronics and Bluefin Information Industry were named too.",
-     [("Northwind Electronics", "company"), ("Bluefin Information Industry", "company")]),
+    ("Northwind Electronics and Bluefin Heavy Industries were named too.",
+     [("Northwind Electronics", "company"), ("Bluefin Heavy Industries", "company")]),
 ])
 def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
                                              expected: list[tuple[str, str]]) -> None:
@@ -168,6 +168,7 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "我觉得正规出版社的书更可靠；智能网联汽车是重点。",
     "Corporate Venture Capital arms are active.",
     "学生们正在学习电气工程。",
+    "China Industry\n\nMoney is chasing start-ups.",  # a section's heading
 ])
 def test_phrases_that_only_look_like_names_are_not(classifier: Classifier, text: str) -> None:
     assert found(classifier, text) == []

@@ -92,7 +92,7 @@ _MAX_ROLE_NAME = 8
 ENGLISH = ("capital", "ventures", "partners", "investment", "investments", "technologies",
            "technology", "robotics", "labs", "holdings", "holding", "semiconductor", "motors",
            "group", "fund", "intelligence", "medical", "materials", "university", "vc", "co",
-           "corp", "inc", "ltd", "limited", "electronics", "industry", "industries")
+           "corp", "inc", "ltd", "limited", "electronics", "industries")
 _ENGLISH_INVESTORS = {"capital", "ventures", "partners", "investment", "investments", "fund",
                       "vc"}
 _ABBREVIATED = {"co", "corp", "inc", "ltd"}  # a name ends with their full stop: Acme Co.
