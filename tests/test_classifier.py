@@ -83,6 +83,15 @@ def test_camel_case_brands_are_also_matched_spaced() -> None:
      ["moonshot"]),
     ("Pink Floyd released the album The Dark Side of the Moon in 1973.", []),
     ("Step Star, one of the few large model startups, raised new funding.", ["stepfun"]),
+    # the end of a longer book title is a word of it; a title that is the name is the name
+    ("班固整理会议记录，遂编成《白虎通义》。", []),
+    ("马来西亚《新海峡时报》报道了此事。", ["new_straits_times"]),
+    ("从红光到紫光，波长逐渐变短。", []),
+    # a space where Latin letters meet Chinese characters; a joint venture is one name
+    ("根据 IT 桔子数据，上半年融资回暖。", ["itjuzi"]),
+    ("奥迪一汽与东风柳汽都发布了新车。", ["audi", "dongfeng"]),
+    ("野村发布报告，上调了目标价。", ["nomura"]),
+    ("他在野村的田埂上散步。", []),
 ])
 def test_company_rules(classifier: Classifier, text: str, expected: list[str]) -> None:
     assert ids(classifier, text) == expected

@@ -121,6 +121,11 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
      [("Lunaria Harbor Technology Company Limited", "company")]),
     ("Northwind Electronics and Bluefin Heavy Industries were named too.",
      [("Northwind Electronics", "company"), ("Bluefin Heavy Industries", "company")]),
+    # a legal name with its city in brackets, a museum, a party's city committee
+    ("次日，云岫(深圳)智能科技有限公司宣布完成融资。",
+     [("云岫(深圳)智能科技有限公司", "company")]),
+    ("北辰博物馆与中共云岫市委联合举办了展览。",
+     [("北辰博物馆", "other"), ("中共云岫市委", "government")]),
 ])
 def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
                                              expected: list[tuple[str, str]]) -> None:
@@ -169,6 +174,7 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "Corporate Venture Capital arms are active.",
     "学生们正在学习电气工程。",
     "China Industry\n\nMoney is chasing start-ups.",  # a section's heading
+    "该公司无控股股东，数项重磅基金相继落地，建立基金的计划涵盖本地大学。",
 ])
 def test_phrases_that_only_look_like_names_are_not(classifier: Classifier, text: str) -> None:
     assert found(classifier, text) == []

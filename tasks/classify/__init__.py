@@ -151,9 +151,10 @@ class Classifier:
         # Most names need no second look: only products, and all of them where the text
         # shares or shows another sense.
         everyone = bool(other_sense) or _SHARE_WORDS.search(text) is not None
+        titles = [m.span(1) for m in _BOOK_TITLE.finditer(text)] if "《" in text else []
         verdicts = [(h, why) for h in chosen
-                    if (everyone or h.payload.is_product or _after_surname(text, h))
-                    and (why := _not_news(text, h, other_sense, chosen))]
+                    if (everyone or titles or h.payload.is_product or _after_surname(text, h))
+                    and (why := _not_news(text, h, other_sense, chosen, titles))]
         if verdicts:
             dropped = {id(h) for h, _ in verdicts}
             chosen = [h for h in chosen if id(h) not in dropped]
@@ -276,6 +277,7 @@ _INVESTING_ARM = re.compile(r"(资本|創投|创投|投资|投資|基金|产投|
 _STOCK_CODE = r"[（(]\d{4,6}(?:\.[A-Z]{2})?[）)]"
 _ORGANISATION_AFTER = re.compile(_STOCK_CODE + r"|等(?:企业|企業|公司|厂商|廠商|机构|機構|车企|車企|"
                                  r"银行|銀行|券商|巨头|巨頭|大厂|大廠)")
+_BOOK_TITLE = re.compile(r"《([^《》\n]{1,30})》")
 # Interface text, not news about the app: "分享到微信", "分享至QQ".
 _SHARE_WORDS = re.compile("分享|转发|轉發|发送")
 _SHARE_TO = re.compile(rf"({_SHARE_WORDS.pattern})给?(到|至|给|給)\s*$")
@@ -375,8 +377,8 @@ def _listed(text: str, accepted: list[Hit[Alias]], wanting: list[Hit[Alias]]) ->
     return found
 
 
-def _not_news(text: str, hit: Hit[Alias], other_sense: set[str],
-              accepted: list[Hit[Alias]]) -> str:
+def _not_news(text: str, hit: Hit[Alias], other_sense: set[str], accepted: list[Hit[Alias]],
+              titles: list[tuple[int, int]]) -> str:
     """Why an accepted name is still not the company in this text, or "" when it is.
 
     - Interface text: "分享到微信", "分享至QQ".
@@ -385,12 +387,15 @@ def _not_news(text: str, hit: Hit[Alias], other_sense: set[str],
       (王清华向记者表示, 李小米说).
     - One sense per text: a name a reject word showed to mean something else once (商汤 the
       king, 小米 the grain) means it throughout, unless the company is also named by a name
-      without that doubt (商汤科技)."""
+      without that doubt (商汤科技).
+    - The end of a longer book title: 通义 in 《白虎通义》 (not 《柳叶刀》, nor 《华为年报》)."""
     alias, before, after = hit.payload, text[max(0, hit.start - 6):hit.start], text[hit.end:]
     if _after_surname(text, hit) and _PERSON_GOES_ON.match(after):
         return f"{text[hit.start - 1:hit.end]!r} is a person's name here"
     if _SHARE_TO.search(before):
         return "interface text (share to …), not news"
+    if any(start < hit.start and hit.end == end for start, end in titles):
+        return f"{alias.text!r} ends a longer title here: a word of it"
     if alias.is_product and ((_MEDIUM_BEFORE.search(before) and not _LAUNCHED.match(after))
                              or _MEDIUM_AFTER.match(after)):
         return f"{alias.text!r} is used as a medium here, not news about its maker"

@@ -33,11 +33,13 @@ _SUFFIXES = {
                   "邮政局|郵政局|证监局|證監局|数据局|數據局|商务厅|商務廳|教育厅|教育廳|财政厅|財政廳|气象台|"
                   "氣象台|卫健委|衛健委|发改委|發改委|网信办|網信辦|人民法院|人民检察院|人民檢察院|"
                   "大使馆|大使館|总领馆|總領館|领事馆|領事館|"
-                  "众议院|眾議院|参议院|參議院",  # a country's chambers
+                  "众议院|眾議院|参议院|參議院|"  # a country's chambers, a party's committees
+                  "市委|省委|区委|區委|县委|縣委",
     "media": "电视台|電視台|卫视|衛視|日报|日報|晚报|晚報|周刊|週刊|出版社",
     # hospitals, associations, schools, clubs, rescue teams
     "other": "医院|醫院|协会|協會|学会|學會|商会|商會|联合会|聯合會|基金会|基金會|总工会|總工會|"
-             "救援队|救援隊|俱乐部|俱樂部|中学|中學|小学|小學|学校|學校",
+             "救援队|救援隊|俱乐部|俱樂部|中学|中學|小学|小學|学校|學校|"
+             "博物馆|博物館|美术馆|美術館|图书馆|圖書館|纪念馆|紀念館",
 }
 _KIND_OF = {word: kind for kind, words in _SUFFIXES.items() for word in words.split("|")}
 _HAS_UNIVERSITY = re.compile("大学|大學|学院|學院|科学院|科學院|中科院|社科院")
@@ -71,15 +73,16 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                "送到", "就诊", "就診", "移送", "提请", "提請", "接受", "去过", "去過", "提高", "拥有",
                "擁有", "落实", "落實", "当中", "當中", "哪家", "这家", "這家", "那家", "哪所", "这所",
                "這所", "那所", "许多", "許多", "引发", "引發", "依赖", "依賴", "吸纳", "吸納", "布局",
-               "觉得", "覺得")
+               "觉得", "覺得", "建立", "涵盖", "涵蓋")
 # Stop words (longest first) and characters, spelt backwards, for _name_start.
 _STOP_BACKWARDS = re.compile("|".join([w[::-1] for w in sorted(_STOP_WORDS, key=len, reverse=True)]
                                       + ["[" + re.escape("".join(sorted(_STOP_CHARS))) + "]"]))
 # Words of names that begin or end in a stop character: 示范区, 经济技术开发区, 东方, 同济.
 _NAME_WORDS = frozenset(("示范", "示範", "经济", "經濟", "经开", "經開", "东方", "東方", "南方",
                          "北方", "同济", "同濟", "同方", "方正", "外高", "共享", "成都", "首都", "户外",
-                         "戶外", "有色"))
+                         "戶外", "有色", "中共"))
 _LEVELS = frozenset("市省区县區縣")  # of a government
+_CITY_INSIDE = re.compile(r"[（(][^\W\d_]{2,4}[）)]$")
 _MAX_NAME = 8  # characters before the suffix (14 before a legal name's 有限公司)
 # A name with a weak suffix (…科技, …智能) is one when the sentence goes on as after a name.
 _AFTER_NAME = re.compile(r"(?:[，、（(]|宣布|发布|發布|完成|获得|獲得|表示|称|稱|与|與|和|及|推出|"
@@ -121,7 +124,7 @@ _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|
                       r"金融|存款|养老|養老|保障|偏股型|私募|明星|市委|区委|區委|县委|縣委|省委|共享|经济|"
                       r"經濟|定点|定點|三甲|公立|私立|专科|專科|综合|綜合|附近|当地|當地|行业|行業|"
                       r"应急|應急|上一级|上一級|上级|上級|国资|國資|财团|財團|风投|風投|长线|長線|顶级|頂級|"
-                      r"网联|網聯|正规|正規)+$")
+                      r"网联|網聯|正规|正規|本地)+$")
 # A country's bureau is no kind of thing: 国家邮政局, 中国文物局.
 _NATIONAL = ("国家", "國家", "中国", "中國")
 # A product's model code before a category word: R1機器人, H2机器人.
@@ -132,7 +135,7 @@ _QUANTIFIED = re.compile(r"^(?:多家|一家|两家|兩家|其他|相关|相關|
                          r"头部|頭部|"
                          r"社会|社會|耐心|风险|風險|产业|產業|民间|民間|国有|國有|外资|外資|境外|"
                          r"战略|戰略|国家|國家|国内|國內|海外|政府|引导|引導|专利|專利|"
-                         r"[\d一二三四五六七八九十百千万几多余两兩]+(?:家|支|只|个|個|位|名|批|类|類|所)?)")
+                         r"[\d一二三四五六七八九十百千万几多余两兩数數]+(?:家|支|只|个|個|位|名|批|类|類|所|项|項)?)")
 # An amount in a name describes a tranche, not a firm: 1000亿级基金.
 _AMOUNT_IN = re.compile(r"\d\s*[亿億万萬]")
 # An amount before a name describes a tranche, not a firm: "100亿元的设计基金".
@@ -332,8 +335,9 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
     longest: dict[int, int] = {}  # end -> the earliest start of a suffix ending there
     followed = set()
     for start, end, what in hits:
-        if what == "suffix" and text.endswith(_HELD_BY, 0, start) and text[start:end] == "控股":
-            continue  # 市政府控股的…: held by, not a name
+        if what == "suffix" and text[start:end] == "控股" and (
+                text.endswith(_HELD_BY, 0, start) or text.startswith(("股东", "股東"), end)):
+            continue  # 市政府控股的…: held by; 控股股东, a controlling shareholder: not names
         if what == "suffix":
             longest[end] = min(start, longest.get(end, start))
             followed.add(start)
@@ -362,6 +366,12 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
             start = country.start()
         else:
             start = _name_start(text, suffix_start, 14 if suffix in _LONG_NAMES else _MAX_NAME)
+            if suffix in _LONG_NAMES and (city := _CITY_INSIDE.search(text, max(0, start - 6),
+                                                                        start)):
+                # a legal name holds its city in brackets: 跨维(深圳)智能科技有限公司
+                before = _name_start(text, city.start(), _MAX_NAME)
+                if city.start() - before >= 2:
+                    start = before
         if kind == "university" and start and text[start - 1] in "与與":
             # a faculty of two fields: 西岭大学地理与旅游学院, 某科学院地理科学与资源研究所;
             # not a list of two bodies (西岭大学与南湖实验室): a field stands before 与

@@ -35,13 +35,21 @@ def normalize(text: str) -> str:
 
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+# Between a Latin letter or digit and a Chinese character, where typesetting puts a space.
+_SCRIPTS_MEET = re.compile(r"(?<=[A-Za-z0-9])(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])(?=[A-Za-z0-9])")
 
 
 def spellings(alias: str) -> list[str]:
     """An alias and the ways it is also written: CamelCase brands split by a space
-    ("Mini Max", "Deep Seek"), as writers and OCR often do."""
-    spaced = _CAMEL.sub(" ", alias)
-    return [alias] if spaced == alias or " " in alias else [alias, spaced]
+    ("Mini Max", "Deep Seek"), as writers and OCR often do, and a space where Latin letters
+    meet Chinese characters ("IT 桔子", "海螺 AI"), as typesetting often does."""
+    if " " in alias:
+        return [alias]
+    found = [alias]
+    for spaced in (_CAMEL.sub(" ", alias), _SCRIPTS_MEET.sub(" ", alias)):
+        if spaced not in found:
+            found.append(spaced)
+    return found
 
 
 def _is_word_char(ch: str) -> bool:
