@@ -233,8 +233,8 @@ _RUN = re.compile(r"[^\W_]{2,20}$")
 _TITLES = (r"教授|研究员|研究員|院士|博士|先生|女士|主任|校长|校長|院长|院長|总裁|總裁|董事长|董事長|"
            r"总经理|總經理|执行长|執行長|创始人|創始人|創辦人|合伙人|合夥人|老师|老師")
 COUNTRIES = (r"中国|中國|美国|美國|英国|英國|日本|韩国|韓國|德国|德國|法国|法國|意大利|澳大利亚|"
-              r"澳大利亞|加拿大|印度|俄罗斯|俄羅斯|新加坡|欧洲|歐洲|亚洲|亞洲|非洲|香港|台湾|台灣|"
-              r"澳门|澳門")
+             r"澳大利亞|加拿大|印度|俄罗斯|俄羅斯|新加坡|欧洲|歐洲|亚洲|亞洲|非洲|香港|台湾|台灣|"
+             r"澳门|澳門")
 _NOT_ORGANISATION = re.compile(rf".*(?:{_TITLES})|(?:{COUNTRIES}|(?:[^\W\d_]{{1,4}}(?:省|市|县|縣|区|區)))")
 # A country's government is one whatever follows (美国政府的关税); 政府 after other words only
 # where the sentence goes on as after a name (工党政府表示), not 地方政府债务.
