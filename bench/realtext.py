@@ -6,14 +6,14 @@ scored apart and together. Prints figures beside their targets and ends with `re
 `FAIL`.
 
 Sets of public texts, in the order they were collected: `--set dev` (`bench/realtext/labels.yaml`),
-the texts the rules were tuned on; `--set heldout`, `--set fresh` and `--set fresh2`
-(`heldout.yaml`, `fresh.yaml`, `fresh2.yaml`), each collected and labelled blind after the tuning
-before it, scored blind, then reviewed and tuned on in turn; and `--set fresh3` (`fresh3.yaml`),
-the newest, never tuned on. Each file's header gives its blind figures. Each entry holds a text's
-URL, the search query that found it and its labels; the texts are public pages and stay out of the
-repository, read from `--texts` (default `../realtext/<folder>` beside the project: `texts`,
-`heldout`, `fresh`, `fresh2`, `fresh3`; one `<id>.txt` each; an id starting with t is a trap text).
-`--set pages` (`bench/realtext/pages.yaml`) labels the 60 real general-news pages of
+the texts the rules were tuned on; `--set heldout`, `--set fresh`, `--set fresh2` and `--set
+fresh3` (`heldout.yaml`, `fresh.yaml`, ...), each collected and labelled blind after the tuning
+before it, scored blind once, then reviewed and tuned on in turn: a figure on texts never tuned on
+needs a set collected after the last change. Each file's header gives its blind figures. Each entry
+holds a text's URL, the search query that found it and its labels; the texts are public pages and
+stay out of the repository, read from `--texts` (default `../realtext/<folder>` beside the project:
+`texts`, `heldout`, `fresh`, `fresh2`, `fresh3`; one `<id>.txt` each; an id starting with t is a
+trap text). `--set pages` (`bench/realtext/pages.yaml`) labels the 60 real general-news pages of
 `../shared/extract-pages` and reads them from there. On a machine that reaches the web, `--collect`
 fetches each URL again into that folder (the article's main text, as newsmon extracts it); the
 excerpt labelled is a part of it, so recall is measured on the labelled names wherever they are in
@@ -42,8 +42,8 @@ if TYPE_CHECKING:
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(PROJECT)  # the project's packages, not this folder's files
-# The set the rules were tuned on, three sets collected and labelled afterwards (then tuned on
-# too), the newest set, never tuned on, and the shared pages.
+# The set the rules were tuned on, four sets collected and labelled blind afterwards (then tuned
+# on too), and the shared pages.
 SETS = {"dev": (PROJECT / "bench" / "realtext" / "labels.yaml", "texts"),
         "heldout": (PROJECT / "bench" / "realtext" / "heldout.yaml", "heldout"),
         "fresh": (PROJECT / "bench" / "realtext" / "fresh.yaml", "fresh"),
@@ -286,9 +286,9 @@ def collect(labels: list[dict], texts: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", choices=SETS, default="dev",
-                        help="dev: the texts the rules were tuned on; heldout, fresh, fresh2: "
-                             "texts labelled afterwards, scored blind, then tuned on; fresh3: "
-                             "the newest, never tuned on; pages: the shared extraction pages")
+                        help="dev: the texts the rules were tuned on; heldout, fresh, fresh2, "
+                             "fresh3: texts labelled afterwards, scored blind once, then tuned "
+                             "on; pages: the shared extraction pages")
     parser.add_argument("--texts", type=Path, help="the set's texts (default ../realtext/<set>)")
     parser.add_argument("--collect", action="store_true", help="fetch the URLs into --texts first")
     parser.add_argument("--show", action="store_true",

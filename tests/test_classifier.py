@@ -92,6 +92,14 @@ def test_camel_case_brands_are_also_matched_spaced() -> None:
     ("奥迪一汽与东风柳汽都发布了新车。", ["audi", "dongfeng"]),
     ("野村发布报告，上调了目标价。", ["nomura"]),
     ("他在野村的田埂上散步。", []),
+    # North Lantau is not Peking University; the wave is not Inspur, the server maker is
+    ("自去年底在北大嶼山啟動首個測試項目。", []),
+    ("与浪潮、中科曙光等构建从芯片到整机的链条。", ["inspur", "sugon"]),
+    ("台湾默默搭上全球AI浪潮的顺风车；在这轮浪潮中，服务器需求大增。", []),
+    # English context for a research house; Tolkien's seeing stones are not Palantir
+    ("According to IDC data, shipments grew by a fifth.", ["idc"]),
+    ("Saruman looked into the Palantir of Orthanc, one of Tolkien's seeing stones.", []),
+    ("Palantir won a new contract with the army.", ["palantir"]),
 ])
 def test_company_rules(classifier: Classifier, text: str, expected: list[str]) -> None:
     assert ids(classifier, text) == expected

@@ -126,6 +126,12 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
      [("云岫(深圳)智能科技有限公司", "company")]),
     ("北辰博物馆与中共云岫市委联合举办了展览。",
      [("北辰博物馆", "other"), ("中共云岫市委", "government")]),
+    # an English legal name to its Ltd., a name holding 数据, a court, an observatory
+    ("Recently, Beijing Lunar Robotics Co., Ltd. completed a round.",
+     [("Beijing Lunar Robotics Co., Ltd.", "company")]),
+    ("会上，云岫数据科技有限责任公司发布了新品。", [("云岫数据科技有限责任公司", "company")]),
+    ("北辰國地方法院裁定，云岫天文台的观测有效。",
+     [("北辰國地方法院", "government"), ("云岫天文台", "university")]),
 ])
 def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
                                              expected: list[tuple[str, str]]) -> None:
@@ -175,6 +181,9 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "学生们正在学习电气工程。",
     "China Industry\n\nMoney is chasing start-ups.",  # a section's heading
     "该公司无控股股东，数项重磅基金相继落地，建立基金的计划涵盖本地大学。",
+    "上述三只母基金与产学研实验室的注册资本已到位，量化私募和大陆资本也在关注。",
+    "配送机器人和自动驾驶汽车由公司的控股子公司运营。",
+    "AI Robotics and Strategic Investment are growing fields.",
 ])
 def test_phrases_that_only_look_like_names_are_not(classifier: Classifier, text: str) -> None:
     assert found(classifier, text) == []

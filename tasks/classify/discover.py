@@ -22,7 +22,7 @@ from tasks.records import Discovered
 _SUFFIXES = {
     "investor": "资本|資本|創投|创投|基金|资管|資管|产投|產投|投控|资产管理|股权投资|私募|"
                 "合伙企业（有限合伙）|合伙企业(有限合伙)|合夥企業（有限合夥）|合夥企業(有限合夥)",
-    "university": "大学|大學|学院|學院|研究院|研究所|实验室|實驗室",
+    "university": "大学|大學|学院|學院|研究院|研究所|实验室|實驗室|天文台",
     "company": "股份有限公司|有限责任公司|有限公司|集团|集團|控股|科技|機器人|机器人|半导体|"
                "半導體|微电子|汽车|汽車|智驾|电气|電氣|银行|銀行|证券|證券|保险|保險",
     "government": "政府|市政府|区政府|區政府|县政府|縣政府|省政府|人民政府|管委会|管委會|管理委员会|"
@@ -34,7 +34,8 @@ _SUFFIXES = {
                   "氣象台|卫健委|衛健委|发改委|發改委|网信办|網信辦|人民法院|人民检察院|人民檢察院|"
                   "大使馆|大使館|总领馆|總領館|领事馆|領事館|"
                   "众议院|眾議院|参议院|參議院|"  # a country's chambers, a party's committees
-                  "市委|省委|区委|區委|县委|縣委",
+                  "市委|省委|区委|區委|县委|縣委|"
+                  "地方法院|上诉法院|上訴法院|最高法院|联邦法院|聯邦法院",
     "media": "电视台|電視台|卫视|衛視|日报|日報|晚报|晚報|周刊|週刊|出版社",
     # hospitals, associations, schools, clubs, rescue teams
     "other": "医院|醫院|协会|協會|学会|學會|商会|商會|联合会|聯合會|基金会|基金會|总工会|總工會|"
@@ -80,7 +81,7 @@ _STOP_BACKWARDS = re.compile("|".join([w[::-1] for w in sorted(_STOP_WORDS, key=
 # Words of names that begin or end in a stop character: 示范区, 经济技术开发区, 东方, 同济.
 _NAME_WORDS = frozenset(("示范", "示範", "经济", "經濟", "经开", "經開", "东方", "東方", "南方",
                          "北方", "同济", "同濟", "同方", "方正", "外高", "共享", "成都", "首都", "户外",
-                         "戶外", "有色", "中共"))
+                         "戶外", "有色", "中共", "数据", "數據"))
 _LEVELS = frozenset("市省区县區縣")  # of a government
 _CITY_INSIDE = re.compile(r"[（(][^\W\d_]{2,4}[）)]$")
 _MAX_NAME = 8  # characters before the suffix (14 before a legal name's 有限公司)
@@ -99,6 +100,7 @@ ENGLISH = ("capital", "ventures", "partners", "investment", "investments", "tech
 _ENGLISH_INVESTORS = {"capital", "ventures", "partners", "investment", "investments", "fund",
                       "vc"}
 _ABBREVIATED = {"co", "corp", "inc", "ltd"}  # a name ends with their full stop: Acme Co.
+_ABBREVIATION_END = re.compile(r"\.(?:,? ?(?:Ltd|Limited)\b\.?)?")  # Acme Co., Ltd.
 _ENGLISH_KIND = dict.fromkeys(_ENGLISH_INVESTORS, "investor") | {"university": "university"}
 _ENGLISH_NAME = re.compile(r"((?:[A-Z][A-Za-z0-9&.\-]*\s+){1,5})$")
 # The name goes on after its organisation word: China International Capital Corp, Guozhi
@@ -110,7 +112,7 @@ _ENGLISH_NOT_NAME = {"in", "the", "a", "an", "and", "of", "for", "to", "at", "on
                      "both", "all", "many", "some", "other", "chinese", "american", "u.s.", "us",
                      "china's", "global", "western", "while", "but", "when", "artificial",
                      "embodied", "business", "general", "machine", "generative", "physical",
-                     "corporate", "venture"}
+                     "corporate", "venture", "strategic", "ai"}
 # A prefix made only of these is a kind of thing, not a name: 人形机器人, 美元基金, 股份制银行.
 _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|投資|管理|产业|產業|创业|創業|股权|股權|"
                       r"上市公司|"
@@ -124,13 +126,15 @@ _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|
                       r"金融|存款|养老|養老|保障|偏股型|私募|明星|市委|区委|區委|县委|縣委|省委|共享|经济|"
                       r"經濟|定点|定點|三甲|公立|私立|专科|專科|综合|綜合|附近|当地|當地|行业|行業|"
                       r"应急|應急|上一级|上一級|上级|上級|国资|國資|财团|財團|风投|風投|长线|長線|顶级|頂級|"
-                      r"网联|網聯|正规|正規|本地)+$")
+                      r"网联|網聯|正规|正規|本地|产学研|產學研|注册|註冊|"
+                      r"助力|量化|驾驶|駕駛|配送|大陆|大陸)+$")
 # A country's bureau is no kind of thing: 国家邮政局, 中国文物局.
 _NATIONAL = ("国家", "國家", "中国", "中國")
 # A product's model code before a category word: R1機器人, H2机器人.
 _MODEL_CODE = re.compile(r"(?:^|[^A-Za-z0-9])[A-Za-z]{1,3}\d{1,3}[A-Za-z]?$")
 _HELD_BY = ("政府", "国资委", "國資委")  # 市政府控股的…: held by, not a name
-_QUANTIFIED = re.compile(r"^(?:多家|一家|两家|兩家|其他|相关|相關|这家|這家|很多|不少|该|該|某|各|知名|"
+_HELD_AFTER = ("股东", "股東", "子公司", "孙公司", "孫公司")  # 控股股东, 控股子公司
+_QUANTIFIED = re.compile(r"^(?:多家|一家|两家|兩家|其他|相关|相關|上述|这家|這家|很多|不少|该|該|某|各|知名|"
                          r"当地|當地|最终|最終|做|"
                          r"头部|頭部|"
                          r"社会|社會|耐心|风险|風險|产业|產業|民间|民間|国有|國有|外资|外資|境外|"
@@ -336,8 +340,8 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
     followed = set()
     for start, end, what in hits:
         if what == "suffix" and text[start:end] == "控股" and (
-                text.endswith(_HELD_BY, 0, start) or text.startswith(("股东", "股東"), end)):
-            continue  # 市政府控股的…: held by; 控股股东, a controlling shareholder: not names
+                text.endswith(_HELD_BY, 0, start) or text.startswith(_HELD_AFTER, end)):
+            continue  # 市政府控股的…: held by; 控股股东, 控股子公司: a holder, a unit; not names
         if what == "suffix":
             longest[end] = min(start, longest.get(end, start))
             followed.add(start)
@@ -349,8 +353,9 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
               and (name := _english_name(text, start)) is not None
               and not text.endswith(") ", 0, name)):  # the name runs on before (Shanghai)
             last = text[start:end].lower()
-            add(name, end + (last in _ABBREVIATED and text.startswith(".", end)),
-                _ENGLISH_KIND.get(last, "company"), "english")
+            if last in _ABBREVIATED and (stop := _ABBREVIATION_END.match(text, end)):
+                end = stop.end()  # Acme Co., Acme Co., Ltd.
+            add(name, end, _ENGLISH_KIND.get(last, "company"), "english")
     for end, suffix_start in longest.items():
         if end in followed:
             continue  # …科技有限公司: the name goes on to the next suffix
