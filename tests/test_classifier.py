@@ -100,6 +100,15 @@ def test_camel_case_brands_are_also_matched_spaced() -> None:
     ("According to IDC data, shipments grew by a fifth.", ["idc"]),
     ("Saruman looked into the Palantir of Orthanc, one of Tolkien's seeing stones.", []),
     ("Palantir won a new contract with the army.", ["palantir"]),
+    # a fine horse, a qubit, a straight flush and a flake of snow; the firms still are
+    ("汉武帝想换取汗血宝马。大宛国王说：“我的宝马，凭什么给你？”", []),
+    ("宝马发布了新款电动车。", ["bmw"]),
+    ("研究人员创建量子比特 (量子位) 的方法有多种。", []),
+    ("据量子位报道，该公司完成了新一轮融资。", ["qbitai"]),
+    ("同花順：數字相連但花色不同的5張牌。", []),
+    ("同花顺发布了三季度财报。", ["hithink"]),
+    ("Bentley, a farmer, became known as the Snowflake Man.", []),
+    ("Snowflake shares rose after its earnings beat forecasts.", ["snowflake"]),
 ])
 def test_company_rules(classifier: Classifier, text: str, expected: list[str]) -> None:
     assert ids(classifier, text) == expected

@@ -184,6 +184,9 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "上述三只母基金与产学研实验室的注册资本已到位，量化私募和大陆资本也在关注。",
     "配送机器人和自动驾驶汽车由公司的控股子公司运营。",
     "AI Robotics and Strategic Investment are growing fields.",
+    "港投肩负耐心资本的使命，拉动私营资本参与，聚焦硬科技、生命科技。",
+    "建议配置货币基金和纯债基金；合并将形成“技术-资本-产业”循环。",
+    "机器人担任记者角色；“新浪潮”这个词最早来自法国女记者。",
 ])
 def test_phrases_that_only_look_like_names_are_not(classifier: Classifier, text: str) -> None:
     assert found(classifier, text) == []

@@ -74,7 +74,8 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                "送到", "就诊", "就診", "移送", "提请", "提請", "接受", "去过", "去過", "提高", "拥有",
                "擁有", "落实", "落實", "当中", "當中", "哪家", "这家", "這家", "那家", "哪所", "这所",
                "這所", "那所", "许多", "許多", "引发", "引發", "依赖", "依賴", "吸纳", "吸納", "布局",
-               "觉得", "覺得", "建立", "涵盖", "涵蓋")
+               "觉得", "覺得", "建立", "涵盖", "涵蓋", "肩负", "肩負", "拉动", "拉動",
+               "配置", "建议", "建議")
 # Stop words (longest first) and characters, spelt backwards, for _name_start.
 _STOP_BACKWARDS = re.compile("|".join([w[::-1] for w in sorted(_STOP_WORDS, key=len, reverse=True)]
                                       + ["[" + re.escape("".join(sorted(_STOP_CHARS))) + "]"]))
@@ -127,7 +128,8 @@ _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|
                       r"經濟|定点|定點|三甲|公立|私立|专科|專科|综合|綜合|附近|当地|當地|行业|行業|"
                       r"应急|應急|上一级|上一級|上级|上級|国资|國資|财团|財團|风投|風投|长线|長線|顶级|頂級|"
                       r"网联|網聯|正规|正規|本地|产学研|產學研|注册|註冊|"
-                      r"助力|量化|驾驶|駕駛|配送|大陆|大陸)+$")
+                      r"助力|量化|驾驶|駕駛|配送|大陆|大陸|私营|私營|生命|硬|绿色|綠色|市场|市場|长期|"
+                      r"長期|资金|資金|货币|貨幣|纯债|純債|债券|債券|指数|指數)+$")
 # A country's bureau is no kind of thing: 国家邮政局, 中国文物局.
 _NATIONAL = ("国家", "國家", "中国", "中國")
 # A product's model code before a category word: R1機器人, H2机器人.
@@ -191,6 +193,8 @@ _NOT_SOURCE = re.compile(r"(?:不完全|不|了解|悉|介绍|介紹|称|稱|说
                          r"多位|公司|企业|企業|网友|網友|报道|報導|市场|市場|行业|行業|机构|機構|统计|"
                          r"統計|数据|數據|财报|財報|公告|调查|調查|研究|分析)")
 _NO_NAME = re.compile(r"\d{4}")  # a code or a date, not a source's name
+# Words no source's name holds: 这个词最早来自法国女(记者), 担任(记者角色).
+_NOT_IN_SOURCE = re.compile("来自|來自|担任|擔任|成为|成為|作为|作為|这个|這個|那个|那個")
 # A source that is no name: 台媒, 港媒; 交管部门, 龙湖方面, 业内人士.
 _NO_SOURCE_NAME = re.compile(r"[^\W_]{1,2}媒|.*(?:部门|部門|方面|人士|人员|人員|官员|官員|负责人|"
                              r"負責人)")
@@ -311,6 +315,7 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
             end = when.start()
         if (end - start >= 2 and not _NOT_SOURCE.match(text, start)
                 and not _NO_NAME.search(text, start, end)
+                and not _NOT_IN_SOURCE.search(text, start, end)
                 and not _NO_SOURCE_NAME.fullmatch(text, start, end)):
             add(start, end, "media", "source")
     if "“" in text or "「" in text or '"' in text:
@@ -361,6 +366,8 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
             continue  # …科技有限公司: the name goes on to the next suffix
         suffix = text[suffix_start:end]
         kind = _KIND_OF.get(suffix)
+        if text[suffix_start - 1:suffix_start] in ("-", "－"):
+            continue  # a chain of words: 技术-资本-产业
         weak = suffix in _WEAK and not _AFTER_NAME.match(text, end)
         if kind is None or (weak and suffix != "政府"):
             continue
