@@ -152,8 +152,10 @@ class Classifier:
         # shares or shows another sense.
         everyone = bool(other_sense) or _SHARE_WORDS.search(text) is not None
         titles = [m.span(1) for m in _BOOK_TITLE.finditer(text)] if "《" in text else []
+        title_ends = {end for _, end in titles}
         verdicts = [(h, why) for h in chosen
-                    if (everyone or titles or h.payload.is_product or _after_surname(text, h))
+                    if (everyone or h.end in title_ends or h.payload.is_product
+                        or _after_surname(text, h))
                     and (why := _not_news(text, h, other_sense, chosen, titles))]
         if verdicts:
             dropped = {id(h) for h, _ in verdicts}
