@@ -109,6 +109,12 @@ def test_camel_case_brands_are_also_matched_spaced() -> None:
     ("同花顺发布了三季度财报。", ["hithink"]),
     ("Bentley, a farmer, became known as the Snowflake Man.", []),
     ("Snowflake shares rose after its earnings beat forecasts.", ["snowflake"]),
+    # a classic's phrase, a university's own institute, Heinlein's word; a paper in Taiwan's words
+    ("以顺为正者，妾妇之道也。", []),
+    ("云岫大学工研院将主导基础研究。", []),
+    ("In Heinlein's novel Stranger in a Strange Land, to grok is to understand. " + "x" * 300
+     + " Grok means to understand so thoroughly.", []),
+    ("英媒金融時報報導，新工廠將滿足華為的需求。", ["ft", "huawei"]),
 ])
 def test_company_rules(classifier: Classifier, text: str, expected: list[str]) -> None:
     assert ids(classifier, text) == expected

@@ -187,6 +187,8 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "港投肩负耐心资本的使命，拉动私营资本参与，聚焦硬科技、生命科技。",
     "建议配置货币基金和纯债基金；合并将形成“技术-资本-产业”循环。",
     "机器人担任记者角色；“新浪潮”这个词最早来自法国女记者。",
+    "ByteDance Eyes $2.4B Investment in Lunaria",  # an amount, not a name
+    "“视频生成大模型”角逐资本市场；我们有两路记者分别前往。作者:未知 来源:网络转载",
 ])
 def test_phrases_that_only_look_like_names_are_not(classifier: Classifier, text: str) -> None:
     assert found(classifier, text) == []

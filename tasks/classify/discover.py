@@ -103,7 +103,7 @@ _ENGLISH_INVESTORS = {"capital", "ventures", "partners", "investment", "investme
 _ABBREVIATED = {"co", "corp", "inc", "ltd"}  # a name ends with their full stop: Acme Co.
 _ABBREVIATION_END = re.compile(r"\.(?:,? ?(?:Ltd|Limited)\b\.?)?")  # Acme Co., Ltd.
 _ENGLISH_KIND = dict.fromkeys(_ENGLISH_INVESTORS, "investor") | {"university": "university"}
-_ENGLISH_NAME = re.compile(r"((?:[A-Z][A-Za-z0-9&.\-]*\s+){1,5})$")
+_ENGLISH_NAME = re.compile(r"(?<![A-Za-z0-9$.])((?:[A-Z][A-Za-z0-9&.\-]*\s+){1,5})$")  # not $2.4B
 # The name goes on after its organisation word: China International Capital Corp, Guozhi
 # Investment (Shanghai) Private Equity Fund Management.
 _NAME_GOES_ON = re.compile(r" (?:\([A-Z][a-z]+\) )?[A-Z]")
@@ -136,6 +136,9 @@ _NATIONAL = ("国家", "國家", "中国", "中國")
 _MODEL_CODE = re.compile(r"(?:^|[^A-Za-z0-9])[A-Za-z]{1,3}\d{1,3}[A-Za-z]?$")
 _HELD_BY = ("政府", "国资委", "國資委")  # 市政府控股的…: held by, not a name
 _HELD_AFTER = ("股东", "股東", "子公司", "孙公司", "孫公司")  # 控股股东, 控股子公司
+# What follows 资本 when it is capital, not a firm: 资本市场, 资本运作, 资本化.
+_CAPITAL_AFTER = ("市场", "市場", "运作", "運作", "化", "金", "开支", "開支", "支出", "主义", "主義",
+                  "结构", "結構", "投入", "充足", "公积", "公積", "回报", "回報")
 _QUANTIFIED = re.compile(r"^(?:多家|一家|两家|兩家|其他|相关|相關|上述|这家|這家|很多|不少|该|該|某|各|知名|"
                          r"当地|當地|最终|最終|做|"
                          r"头部|頭部|"
@@ -176,7 +179,7 @@ _NOT_AFTER = set("数數证證占佔票收单單论論根")  # 数据, 证据, �
 # name: a desk before 记者 (（云岫日报记者 王一）), an account before its WeChat id
 # (机器人前瞻（公众号：…）, 直面AI(ID:…)).
 _RUN_BEFORE = re.compile(r"(?:^|[\s，。、；：:,（(“”「」]|据|據)(?![据據])([^\W_]{2,10}?)"
-                         r"(?:首席|特约|特約|见习|見習)?$")
+                         r"(?:首席|特约|特約|见习|見習|小)?$")
 _AFTER_SOURCE = ("记者", "記者", "（公众号", "(公众号", "（公眾號", "(公眾號", "（微信公众号",
                  "(微信公众号", "（ID:", "(ID:", "（ID：", "(ID：")
 # Every word above, found in one scan of the text.
@@ -194,10 +197,11 @@ _NOT_SOURCE = re.compile(r"(?:不完全|不|了解|悉|介绍|介紹|称|稱|说
                          r"統計|数据|數據|财报|財報|公告|调查|調查|研究|分析)")
 _NO_NAME = re.compile(r"\d{4}")  # a code or a date, not a source's name
 # Words no source's name holds: 这个词最早来自法国女(记者), 担任(记者角色).
-_NOT_IN_SOURCE = re.compile("来自|來自|担任|擔任|成为|成為|作为|作為|这个|這個|那个|那個")
+_NOT_IN_SOURCE = re.compile("来自|來自|担任|擔任|成为|成為|作为|作為|这个|這個|那个|那個|我们|我們|"
+                            "两路|兩路")
 # A source that is no name: 台媒, 港媒; 交管部门, 龙湖方面, 业内人士.
-_NO_SOURCE_NAME = re.compile(r"[^\W_]{1,2}媒|.*(?:部门|部門|方面|人士|人员|人員|官员|官員|负责人|"
-                             r"負責人)")
+_NO_SOURCE_NAME = re.compile(r"[^\W_]{1,2}媒|(?:网络|網絡|互联网|互聯網|网上|網上).*|"
+                             r".*(?:部门|部門|方面|人士|人员|人員|官员|官員|负责人|負責人)")
 # Said to a source's reporter (温先生告诉南都记者, 负责人向记者表示): the name follows the verb.
 _TOLD = re.compile(r".*(?:告诉|告訴|向|对|對|接受)")
 # Words of time after a source's name (据港媒刚刚消息, 据新流财经此前报道): not part of it.
@@ -347,6 +351,9 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
         if what == "suffix" and text[start:end] == "控股" and (
                 text.endswith(_HELD_BY, 0, start) or text.startswith(_HELD_AFTER, end)):
             continue  # 市政府控股的…: held by; 控股股东, 控股子公司: a holder, a unit; not names
+        if what == "suffix" and text[start:end] in ("资本", "資本") and text.startswith(
+                _CAPITAL_AFTER, end):
+            continue
         if what == "suffix":
             longest[end] = min(start, longest.get(end, start))
             followed.add(start)
