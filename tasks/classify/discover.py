@@ -135,10 +135,12 @@ _NATIONAL = ("国家", "國家", "中国", "中國")
 # A product's model code before a category word: R1機器人, H2机器人.
 _MODEL_CODE = re.compile(r"(?:^|[^A-Za-z0-9])[A-Za-z]{1,3}\d{1,3}[A-Za-z]?$")
 _HELD_BY = ("政府", "国资委", "國資委")  # 市政府控股的…: held by, not a name
-_HELD_AFTER = ("股东", "股東", "子公司", "孙公司", "孫公司")  # 控股股东, 控股子公司
-# What follows 资本 when it is capital, not a firm: 资本市场, 资本运作, 资本化.
+# What follows an organisation word when it ends no name: 控股股东, 控股子公司 (a holder, a unit),
+# 资本市场, 资本化 (capital).
 _CAPITAL_AFTER = ("市场", "市場", "运作", "運作", "化", "金", "开支", "開支", "支出", "主义", "主義",
                   "结构", "結構", "投入", "充足", "公积", "公積", "回报", "回報")
+_NO_NAME_AFTER = {"控股": ("股东", "股東", "子公司", "孙公司", "孫公司"), "资本": _CAPITAL_AFTER,
+                  "資本": _CAPITAL_AFTER}
 _QUANTIFIED = re.compile(r"^(?:多家|一家|两家|兩家|其他|相关|相關|上述|这家|這家|很多|不少|该|該|某|各|知名|"
                          r"当地|當地|最终|最終|做|"
                          r"头部|頭部|"
@@ -348,12 +350,10 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
     longest: dict[int, int] = {}  # end -> the earliest start of a suffix ending there
     followed = set()
     for start, end, what in hits:
-        if what == "suffix" and text[start:end] == "控股" and (
-                text.endswith(_HELD_BY, 0, start) or text.startswith(_HELD_AFTER, end)):
-            continue  # 市政府控股的…: held by; 控股股东, 控股子公司: a holder, a unit; not names
-        if what == "suffix" and text[start:end] in ("资本", "資本") and text.startswith(
-                _CAPITAL_AFTER, end):
-            continue
+        term = text[start:end]
+        if what == "suffix" and (text.startswith(_NO_NAME_AFTER.get(term, ()), end) or (
+                term == "控股" and text.endswith(_HELD_BY, 0, start))):
+            continue  # 控股股东, 资本市场; 市政府控股的…: held by, not a name
         if what == "suffix":
             longest[end] = min(start, longest.get(end, start))
             followed.add(start)
