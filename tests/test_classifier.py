@@ -115,6 +115,13 @@ def test_camel_case_brands_are_also_matched_spaced() -> None:
     ("In Heinlein's novel Stranger in a Strange Land, to grok is to understand. " + "x" * 300
      + " Grok means to understand so thoroughly.", []),
     ("英媒金融時報報導，新工廠將滿足華為的需求。", ["ft", "huawei"]),
+    # a folk tale's woodcutter, a tiger sniffing roses, "lead the investment", local universities
+    ("《阿里巴巴和四十大盗》是一千零一夜里的故事。", []),
+    ("阿里巴巴公布了季度财报。", ["alibaba"]),
+    ("在我心中，老虎嗅着玫瑰。", []),
+    ("作为资深投资者领航投资的云岫科技正冲刺上市。", []),
+    ("该项目是首个与本港大学共同开展的科研项目。", []),
+    ("海光芯正港股递表，押注下一代光模块。", []),
 ])
 def test_company_rules(classifier: Classifier, text: str, expected: list[str]) -> None:
     assert ids(classifier, text) == expected

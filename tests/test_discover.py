@@ -189,9 +189,18 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "机器人担任记者角色；“新浪潮”这个词最早来自法国女记者。",
     "ByteDance Eyes $2.4B Investment in Lunaria",  # an amount, not a name
     "“视频生成大模型”角逐资本市场；我们有两路记者分别前往。作者:未知 来源:网络转载",
+    "在CVC创投周开幕之际，围绕人形机器人的争论很多；《礼记•大学》中有言。",
+    "合辦實驗室與未來實驗室都已啟用；建成行业首个金融科技实验室，多年位列证券业榜首。",
 ])
 def test_phrases_that_only_look_like_names_are_not(classifier: Classifier, text: str) -> None:
     assert found(classifier, text) == []
+
+
+def test_a_place_in_an_english_list_is_no_organisation(classifier: Classifier) -> None:
+    names = [name for name, _ in found(
+        classifier, "Robotaxis run in the United States, while in China, Baidu, Pony.ai and "
+                    "Lunaria, say analysts.")]
+    assert "China" not in names and "Lunaria" in names
 
 
 def test_catalog_names_are_mentions_not_discoveries(classifier: Classifier) -> None:

@@ -55,7 +55,7 @@ _LONG_NAMES = ("基金", "有限公司", "有限责任公司", "股份有限公�
 # Characters and words a name does not run back over: a name starts after them.
 _STOP_CHARS = set("的在与與和由将將是为為对對及等了把从從被向其该該这這那于於至以而并並或也都就让讓给給但有"
                   "跟同下外年月轮輪方称稱说說示已获獲经經据據今近后後前再又还還共到"
-                  "，。、；：！？“”‘’「」『』《》（）()【】[] \t\n,.;:!?\"'—…·")
+                  "，。、；：！？“”‘’「」『』《》（）()【】[] \t\n,.;:!?\"'—…·•")
 _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方", "包括", "宣布", "完成", "团队",
                "團隊", "研究", "领域", "領域", "行业", "行業", "旗下", "联合", "聯合",
                "母公司", "子公司", "参与", "參與", "合作", "签约", "簽約", "牵头", "牽頭", "发展",
@@ -75,7 +75,8 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                "擁有", "落实", "落實", "当中", "當中", "哪家", "这家", "這家", "那家", "哪所", "这所",
                "這所", "那所", "许多", "許多", "引发", "引發", "依赖", "依賴", "吸纳", "吸納", "布局",
                "觉得", "覺得", "建立", "涵盖", "涵蓋", "肩负", "肩負", "拉动", "拉動",
-               "配置", "建议", "建議")
+               "配置", "建议", "建議",
+               "围绕", "圍繞", "位列")
 # Stop words (longest first) and characters, spelt backwards, for _name_start.
 _STOP_BACKWARDS = re.compile("|".join([w[::-1] for w in sorted(_STOP_WORDS, key=len, reverse=True)]
                                       + ["[" + re.escape("".join(sorted(_STOP_CHARS))) + "]"]))
@@ -129,20 +130,23 @@ _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|
                       r"应急|應急|上一级|上一級|上级|上級|国资|國資|财团|財團|风投|風投|长线|長線|顶级|頂級|"
                       r"网联|網聯|正规|正規|本地|产学研|產學研|注册|註冊|"
                       r"助力|量化|驾驶|駕駛|配送|大陆|大陸|私营|私營|生命|硬|绿色|綠色|市场|市場|长期|"
-                      r"長期|资金|資金|货币|貨幣|纯债|純債|债券|債券|指数|指數)+$")
+                      r"長期|资金|資金|货币|貨幣|纯债|純債|债券|債券|指数|指數|CVC|合办|合辦|未来|未來)+$")
 # A country's bureau is no kind of thing: 国家邮政局, 中国文物局.
 _NATIONAL = ("国家", "國家", "中国", "中國")
 # A product's model code before a category word: R1機器人, H2机器人.
 _MODEL_CODE = re.compile(r"(?:^|[^A-Za-z0-9])[A-Za-z]{1,3}\d{1,3}[A-Za-z]?$")
 _HELD_BY = ("政府", "国资委", "國資委")  # 市政府控股的…: held by, not a name
 # What follows an organisation word when it ends no name: 控股股东, 控股子公司 (a holder, a unit),
-# 资本市场, 资本化 (capital).
+# 资本市场, 资本化 (capital), 证券业 (a trade).
 _CAPITAL_AFTER = ("市场", "市場", "运作", "運作", "化", "金", "开支", "開支", "支出", "主义", "主義",
                   "结构", "結構", "投入", "充足", "公积", "公積", "回报", "回報")
+_TRADE_AFTER = ("业", "業")  # 银行业, 证券业: a trade
 _NO_NAME_AFTER = {"控股": ("股东", "股東", "子公司", "孙公司", "孫公司"), "资本": _CAPITAL_AFTER,
-                  "資本": _CAPITAL_AFTER}
-_QUANTIFIED = re.compile(r"^(?:多家|一家|两家|兩家|其他|相关|相關|上述|这家|這家|很多|不少|该|該|某|各|知名|"
-                         r"当地|當地|最终|最終|做|"
+                  "資本": _CAPITAL_AFTER, "银行": _TRADE_AFTER, "銀行": _TRADE_AFTER,
+                  "证券": _TRADE_AFTER, "證券": _TRADE_AFTER, "保险": _TRADE_AFTER,
+                  "保險": _TRADE_AFTER}
+_QUANTIFIED = re.compile(r"^(?:多家|一家|两家|兩家|其他|相关|相關|上述|首个|首個|首家|这家|這家|很多|"
+                         r"不少|该|該|某|各|知名|当地|當地|最终|最終|做|"
                          r"头部|頭部|"
                          r"社会|社會|耐心|风险|風險|产业|產業|民间|民間|国有|國有|外资|外資|境外|"
                          r"战略|戰略|国家|國家|国内|國內|海外|政府|引导|引導|专利|專利|"
@@ -249,6 +253,9 @@ _TITLES = (r"教授|研究员|研究員|院士|博士|先生|女士|主任|校�
 COUNTRIES = (r"中国|中國|美国|美國|英国|英國|日本|韩国|韓國|德国|德國|法国|法國|意大利|澳大利亚|"
              r"澳大利亞|加拿大|印度|俄罗斯|俄羅斯|新加坡|欧洲|歐洲|亚洲|亞洲|非洲|香港|台湾|台灣|"
              r"澳门|澳門")
+_PLACES = frozenset(("China", "United States", "US", "U.S.", "America", "Japan", "Korea",
+                     "South Korea", "Taiwan", "Hong Kong", "Macau", "Singapore", "India", "Europe",
+                     "Germany", "France", "Britain", "UK", "Beijing", "Shanghai", "Shenzhen"))
 _NOT_ORGANISATION = re.compile(rf".*(?:{_TITLES})|(?:{COUNTRIES}|(?:[^\W\d_]{{1,4}}(?:省|市|县|縣|区|區)))")
 # A country's government is one whatever follows (美国政府的关税); 政府 after other words only
 # where the sentence goes on as after a name (工党政府表示), not 地方政府债务.
@@ -448,6 +455,7 @@ def _list_items(text: str, named: list[tuple[int, int, str]], catalog: set[int]
             kind = kinds.most_common(1)[0][0]
             items_found += [item for (s, e), held in zip(items, inside, strict=True)
                             if not held and not _NOT_ORGANISATION.fullmatch(text, s, e)
+                            and text[s:e] not in _PLACES
                             and (item := _before_title(text, s, e, kind))]
     return items_found
 
