@@ -6,21 +6,21 @@ scored apart and together. Prints figures beside their targets and ends with `re
 `FAIL`.
 
 Sets of public texts, in the order they were collected: `--set dev` (`bench/realtext/labels.yaml`),
-the texts the rules were tuned on; `--set heldout` and `--set fresh` to `--set fresh5`
+the texts the rules were tuned on; `--set heldout` and `--set fresh` to `--set fresh6`
 (`heldout.yaml`, `fresh.yaml` ...), each collected and labelled blind after the tuning before it,
-scored blind once, then reviewed and tuned on in turn; and `--set fresh6` (`fresh6.yaml`), the
+scored blind once, then reviewed and tuned on in turn; and `--set fresh7` (`fresh7.yaml`), the
 newest, never tuned on. Each file's header gives its blind figures. Each entry holds a text's URL,
 the search query that found it and its labels; the texts are public pages and stay out of the
 repository, read from `--texts` (default `../realtext/<folder>` beside the project: `texts`,
-`heldout`, `fresh`, `fresh2`, `fresh3`, `fresh4`, `fresh5`, `fresh6`; one `<id>.txt` each; an id
-starting with t is a trap text). `--set pages` (`bench/realtext/pages.yaml`) labels the 60 real
-general-news pages of `../shared/extract-pages` and reads them from there. On a machine that
-reaches the web, `--collect` fetches each URL again into that folder (the article's main text, as
-newsmon extracts it); the excerpt labelled is a part of it, so recall is measured on the labelled
-names wherever they are in the text. Labels added after a run showed them (`review: added`) are
-counted in the first line, and a company reported only through a product's name is listed apart,
-not scored (but a false report on a trap). Run from the project root: `.venv/bin/python
-bench/realtext.py [--set heldout]`.
+`heldout`, `fresh`, `fresh2`, `fresh3`, `fresh4`, `fresh5`, `fresh6`, `fresh7`; one `<id>.txt`
+each; an id starting with t is a trap text). `--set pages` (`bench/realtext/pages.yaml`) labels the
+60 real general-news pages of `../shared/extract-pages` and reads them from there. On a machine
+that reaches the web, `--collect` fetches each URL again into that folder (the article's main text,
+as newsmon extracts it); the excerpt labelled is a part of it, so recall is measured on the
+labelled names wherever they are in the text. Labels added after a run showed them (`review:
+added`) are counted in the first line, and a company reported only through a product's name is
+listed apart, not scored (but a false report on a trap). Run from the project root:
+`.venv/bin/python bench/realtext.py [--set heldout]`.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(PROJECT)  # the project's packages, not this folder's files
-# The set the rules were tuned on, six sets collected and labelled blind afterwards (then tuned
+# The set the rules were tuned on, seven sets collected and labelled blind afterwards (then tuned
 # on too), the newest set, never tuned on, and the shared pages.
 SETS = {"dev": (PROJECT / "bench" / "realtext" / "labels.yaml", "texts"),
         "heldout": (PROJECT / "bench" / "realtext" / "heldout.yaml", "heldout"),
@@ -53,6 +53,7 @@ SETS = {"dev": (PROJECT / "bench" / "realtext" / "labels.yaml", "texts"),
         "fresh4": (PROJECT / "bench" / "realtext" / "fresh4.yaml", "fresh4"),
         "fresh5": (PROJECT / "bench" / "realtext" / "fresh5.yaml", "fresh5"),
         "fresh6": (PROJECT / "bench" / "realtext" / "fresh6.yaml", "fresh6"),
+        "fresh7": (PROJECT / "bench" / "realtext" / "fresh7.yaml", "fresh7"),
         "pages": (PROJECT / "bench" / "realtext" / "pages.yaml", None)}
 # The pages set reads the texts of the shared extraction pages, so it runs wherever they are.
 PAGES = PROJECT.parent / "shared" / "extract-pages" / "gold.jsonl"
@@ -290,9 +291,9 @@ def collect(labels: list[dict], texts: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", choices=SETS, default="dev",
-                        help="dev: the texts the rules were tuned on; heldout, fresh to fresh5: "
+                        help="dev: the texts the rules were tuned on; heldout, fresh to fresh6: "
                              "texts labelled afterwards, scored blind once, then tuned on; "
-                             "fresh6: the newest, never tuned on; pages: the shared extraction "
+                             "fresh7: the newest, never tuned on; pages: the shared extraction "
                              "pages")
     parser.add_argument("--texts", type=Path, help="the set's texts (default ../realtext/<set>)")
     parser.add_argument("--collect", action="store_true", help="fetch the URLs into --texts first")
