@@ -75,8 +75,7 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                "擁有", "落实", "落實", "当中", "當中", "哪家", "这家", "這家", "那家", "哪所", "这所",
                "這所", "那所", "许多", "許多", "引发", "引發", "依赖", "依賴", "吸纳", "吸納", "布局",
                "觉得", "覺得", "建立", "涵盖", "涵蓋", "肩负", "肩負", "拉动", "拉動",
-               "配置", "建议", "建議",
-               "围绕", "圍繞", "位列")
+               "配置", "建议", "建議", "围绕", "圍繞", "位列")
 # Stop words (longest first) and characters, spelt backwards, for _name_start.
 _STOP_BACKWARDS = re.compile("|".join([w[::-1] for w in sorted(_STOP_WORDS, key=len, reverse=True)]
                                       + ["[" + re.escape("".join(sorted(_STOP_CHARS))) + "]"]))
@@ -253,6 +252,7 @@ _TITLES = (r"教授|研究员|研究員|院士|博士|先生|女士|主任|校�
 COUNTRIES = (r"中国|中國|美国|美國|英国|英國|日本|韩国|韓國|德国|德國|法国|法國|意大利|澳大利亚|"
              r"澳大利亞|加拿大|印度|俄罗斯|俄羅斯|新加坡|欧洲|歐洲|亚洲|亞洲|非洲|香港|台湾|台灣|"
              r"澳门|澳門")
+# Places an English list names beside its organisations: "in China, Baidu, Pony.ai and …".
 _PLACES = frozenset(("China", "United States", "US", "U.S.", "America", "Japan", "Korea",
                      "South Korea", "Taiwan", "Hong Kong", "Macau", "Singapore", "India", "Europe",
                      "Germany", "France", "Britain", "UK", "Beijing", "Shanghai", "Shenzhen"))
