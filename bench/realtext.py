@@ -11,16 +11,15 @@ the texts the rules were tuned on; `--set heldout` and `--set fresh` to `--set f
 scored blind once, then reviewed and tuned on in turn; and `--set fresh7` (`fresh7.yaml`), the
 newest, never tuned on. Each file's header gives its blind figures. Each entry holds a text's URL,
 the search query that found it and its labels; the texts are public pages and stay out of the
-repository, read from `--texts` (default `../realtext/<folder>` beside the project: `texts`,
-`heldout`, `fresh`, `fresh2`, `fresh3`, `fresh4`, `fresh5`, `fresh6`, `fresh7`; one `<id>.txt`
-each; an id starting with t is a trap text). `--set pages` (`bench/realtext/pages.yaml`) labels the
-60 real general-news pages of `../shared/extract-pages` and reads them from there. On a machine
-that reaches the web, `--collect` fetches each URL again into that folder (the article's main text,
-as newsmon extracts it); the excerpt labelled is a part of it, so recall is measured on the
-labelled names wherever they are in the text. Labels added after a run showed them (`review:
-added`) are counted in the first line, and a company reported only through a product's name is
-listed apart, not scored (but a false report on a trap). Run from the project root:
-`.venv/bin/python bench/realtext.py [--set heldout]`.
+repository, read from `--texts` (default `../realtext/<set>` beside the project,
+`../realtext/texts` for dev; one `<id>.txt` each; an id starting with t is a trap text). `--set
+pages` (`bench/realtext/pages.yaml`) labels the 60 real general-news pages of
+`../shared/extract-pages` and reads them from there. On a machine that reaches the web, `--collect`
+fetches each URL again into that folder (the article's main text, as newsmon extracts it); the
+excerpt labelled is a part of it, so recall is measured on the labelled names wherever they are in
+the text. Labels added after a run showed them (`review: added`) are counted in the first line, and
+a company reported only through a product's name is listed apart, not scored (but a false report on
+a trap). Run from the project root: `.venv/bin/python bench/realtext.py [--set heldout]`.
 """
 
 from __future__ import annotations
@@ -45,16 +44,11 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(PROJECT)  # the project's packages, not this folder's files
 # The set the rules were tuned on, seven sets collected and labelled blind afterwards (then tuned
 # on too), the newest set, never tuned on, and the shared pages.
-SETS = {"dev": (PROJECT / "bench" / "realtext" / "labels.yaml", "texts"),
-        "heldout": (PROJECT / "bench" / "realtext" / "heldout.yaml", "heldout"),
-        "fresh": (PROJECT / "bench" / "realtext" / "fresh.yaml", "fresh"),
-        "fresh2": (PROJECT / "bench" / "realtext" / "fresh2.yaml", "fresh2"),
-        "fresh3": (PROJECT / "bench" / "realtext" / "fresh3.yaml", "fresh3"),
-        "fresh4": (PROJECT / "bench" / "realtext" / "fresh4.yaml", "fresh4"),
-        "fresh5": (PROJECT / "bench" / "realtext" / "fresh5.yaml", "fresh5"),
-        "fresh6": (PROJECT / "bench" / "realtext" / "fresh6.yaml", "fresh6"),
-        "fresh7": (PROJECT / "bench" / "realtext" / "fresh7.yaml", "fresh7"),
-        "pages": (PROJECT / "bench" / "realtext" / "pages.yaml", None)}
+REALTEXT = PROJECT / "bench" / "realtext"
+SETS = {"dev": (REALTEXT / "labels.yaml", "texts"),
+        **{name: (REALTEXT / f"{name}.yaml", name)
+           for name in ("heldout", "fresh", *(f"fresh{n}" for n in range(2, 8)))},
+        "pages": (REALTEXT / "pages.yaml", None)}
 # The pages set reads the texts of the shared extraction pages, so it runs wherever they are.
 PAGES = PROJECT.parent / "shared" / "extract-pages" / "gold.jsonl"
 RECALL_TARGET, PRECISION_TARGET, TRAP_TARGET = 0.95, 0.97, 0
