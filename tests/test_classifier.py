@@ -122,6 +122,12 @@ def test_camel_case_brands_are_also_matched_spaced() -> None:
     ("作为资深投资者领航投资的云岫科技正冲刺上市。", []),
     ("该项目是首个与本港大学共同开展的科研项目。", []),
     ("海光芯正港股递表，押注下一代光模块。", []),
+    # a firm likened to a famous one is not that one; a constellation is no shop
+    ("有「中國版輝達」之稱的云岫芯片，去年營收大增。", []),
+    ("被称为国产版OpenAI的云岫智能完成了新一轮融资。", []),
+    ("英伟达发布了新一代芯片，中国版本随后上市。", ["nvidia"]),
+    ("天猫座是北天的一个暗弱星座。", []),
+    ("双十一期间，天猫的成交额创了新高。", ["taotian"]),
 ])
 def test_company_rules(classifier: Classifier, text: str, expected: list[str]) -> None:
     assert ids(classifier, text) == expected

@@ -132,6 +132,13 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
     ("会上，云岫数据科技有限责任公司发布了新品。", [("云岫数据科技有限责任公司", "company")]),
     ("北辰國地方法院裁定，云岫天文台的观测有效。",
      [("北辰國地方法院", "government"), ("云岫天文台", "university")]),
+    # a byline that opens the text, morning and business papers, a news channel, a zone's
+    # working committee, a country's government in English
+    ("文 | 云岫观察，作者丨王一\n今年以来，机器人赛道持续升温。", [("云岫观察", "media")]),
+    ("云岫晨报与北辰商报都报道了此事。", [("云岫晨报", "media"), ("北辰商报", "media")]),
+    ("北辰新聞台播出了專題。", [("北辰新聞台", "media")]),
+    ("会上，云岫经开区工委负责人介绍了情况。", [("云岫经开区工委", "government")]),
+    ("The US government said it would respond.", [("US government", "government")]),
 ])
 def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
                                              expected: list[tuple[str, str]]) -> None:
@@ -161,7 +168,10 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "孩子们终于学会了游泳，这所学校的初中学生也来了。",
     # a name that goes on after its organisation word is not cut there
     "Lumen Investment (Shanghai) Private Equity Fund Management Co said.",
-    "The Chinese government said the US government would respond.",
+    "The Chinese government said it would respond.",
+    # a person's byline, a maker's quote
+    "文丨王一\n今年以来，机器人赛道持续升温。",
+    "多家厂商报价不一，下游观望。",
     "两支新设子基金已签约，管理机构为投资管理有限公司。",
     # lists: a person among investors, countries, a word before a hyphen, verbs after the last
     "跟投的有阿里、腾讯、红杉中国、王某某(个人)等老股东。",

@@ -153,10 +153,11 @@ class Classifier:
         everyone = bool(other_sense) or _SHARE_WORDS.search(text) is not None
         titles = [m.span(1) for m in _BOOK_TITLE.finditer(text)] if "《" in text else []
         title_ends = {end for _, end in titles}
+        likened = {m.end() for m in _LIKENED.finditer(text)} if "版" in text else set()
         verdicts = [(h, why) for h in chosen
-                    if (everyone or h.end in title_ends or h.payload.is_product
-                        or _after_surname(text, h))
-                    and (why := _not_news(text, h, other_sense, chosen, titles))]
+                    if (everyone or h.end in title_ends or h.start in likened
+                        or h.payload.is_product or _after_surname(text, h))
+                    and (why := _not_news(text, h, other_sense, chosen, titles, likened))]
         if verdicts:
             dropped = {id(h) for h, _ in verdicts}
             chosen = [h for h in chosen if id(h) not in dropped]
@@ -280,6 +281,9 @@ _STOCK_CODE = r"[（(]\d{4,6}(?:\.[A-Z]{2})?[）)]"
 _ORGANISATION_AFTER = re.compile(_STOCK_CODE + r"|等(?:企业|企業|公司|厂商|廠商|机构|機構|车企|車企|"
                                  r"银行|銀行|券商|巨头|巨頭|大厂|大廠)")
 _BOOK_TITLE = re.compile(r"《([^《》\n]{1,30})》")
+# A firm likened to a famous one by a place's "version" of it: 中国版英伟达, 「國產版OpenAI」.
+_LIKENED = re.compile(r"(?:中国|中國|国产|國產|国内|國內|本土|亚洲|亞洲|欧洲|歐洲|美国|美國|日本|韩国|"
+                      r"韓國|印度|大陆|大陸|台湾|台灣|香港)版[「“\"]?")
 # Interface text, not news about the app: "分享到微信", "分享至QQ".
 _SHARE_WORDS = re.compile("分享|转发|轉發|发送")
 _SHARE_TO = re.compile(rf"({_SHARE_WORDS.pattern})给?(到|至|给|給)\s*$")
@@ -380,7 +384,7 @@ def _listed(text: str, accepted: list[Hit[Alias]], wanting: list[Hit[Alias]]) ->
 
 
 def _not_news(text: str, hit: Hit[Alias], other_sense: set[str], accepted: list[Hit[Alias]],
-              titles: list[tuple[int, int]]) -> str:
+              titles: list[tuple[int, int]], likened: set[int]) -> str:
     """Why an accepted name is still not the company in this text, or "" when it is.
 
     - Interface text: "分享到微信", "分享至QQ".
@@ -390,7 +394,9 @@ def _not_news(text: str, hit: Hit[Alias], other_sense: set[str], accepted: list[
     - One sense per text: a name a reject word showed to mean something else once (商汤 the
       king, 小米 the grain) means it throughout, unless the company is also named by a name
       without that doubt (商汤科技).
-    - The end of a longer book title: 通义 in 《白虎通义》 (not 《柳叶刀》, nor 《华为年报》)."""
+    - The end of a longer book title: 通义 in 《白虎通义》 (not 《柳叶刀》, nor 《华为年报》).
+    - A figure of speech: another firm likened to it, 有「中国版英伟达」之称 (`likened` holds
+      where such a name would start)."""
     alias, before, after = hit.payload, text[max(0, hit.start - 6):hit.start], text[hit.end:]
     if _after_surname(text, hit) and _PERSON_GOES_ON.match(after):
         return f"{text[hit.start - 1:hit.end]!r} is a person's name here"
@@ -398,6 +404,8 @@ def _not_news(text: str, hit: Hit[Alias], other_sense: set[str], accepted: list[
         return "interface text (share to …), not news"
     if any(start < hit.start and hit.end == end for start, end in titles):
         return f"{alias.text!r} ends a longer title here: a word of it"
+    if hit.start in likened:
+        return f"{alias.text!r} is a figure of speech here: another firm is likened to it"
     if alias.is_product and ((_MEDIUM_BEFORE.search(before) and not _LAUNCHED.match(after))
                              or _MEDIUM_AFTER.match(after)):
         return f"{alias.text!r} is used as a medium here, not news about its maker"

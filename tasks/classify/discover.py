@@ -34,9 +34,10 @@ _SUFFIXES = {
                   "氣象台|卫健委|衛健委|发改委|發改委|网信办|網信辦|人民法院|人民检察院|人民檢察院|"
                   "大使馆|大使館|总领馆|總領館|领事馆|領事館|"
                   "众议院|眾議院|参议院|參議院|"  # a country's chambers, a party's committees
-                  "市委|省委|区委|區委|县委|縣委|"
+                  "市委|省委|区委|區委|县委|縣委|工委|"
                   "地方法院|上诉法院|上訴法院|最高法院|联邦法院|聯邦法院",
-    "media": "电视台|電視台|卫视|衛視|日报|日報|晚报|晚報|周刊|週刊|出版社",
+    "media": "电视台|電視台|卫视|衛視|日报|日報|晚报|晚報|晨报|晨報|早报|早報|商报|商報|周刊|週刊|"
+             "月刊|季刊|新闻台|新聞台|出版社",
     # hospitals, associations, schools, clubs, rescue teams
     "other": "医院|醫院|协会|協會|学会|學會|商会|商會|联合会|聯合會|基金会|基金會|总工会|總工會|"
              "救援队|救援隊|俱乐部|俱樂部|中学|中學|小学|小學|学校|學校|"
@@ -143,7 +144,11 @@ _TRADE_AFTER = ("业", "業")  # 银行业, 证券业: a trade
 _NO_NAME_AFTER = {"控股": ("股东", "股東", "子公司", "孙公司", "孫公司"), "资本": _CAPITAL_AFTER,
                   "資本": _CAPITAL_AFTER, "银行": _TRADE_AFTER, "銀行": _TRADE_AFTER,
                   "证券": _TRADE_AFTER, "證券": _TRADE_AFTER, "保险": _TRADE_AFTER,
-                  "保險": _TRADE_AFTER}
+                  "保險": _TRADE_AFTER,
+                  # 厂商报价, 厂商报告: a maker's quote, no paper
+                  "商报": ("价", "價", "告", "道", "送", "名", "备", "備", "批"),
+                  "商報": ("价", "價", "告", "道", "送", "名", "备", "備", "批"),
+                  "工委": ("会", "會")}
 _QUANTIFIED = re.compile(r"^(?:多家|一家|两家|兩家|其他|相关|相關|上述|首个|首個|首家|这家|這家|很多|"
                          r"不少|该|該|某|各|知名|当地|當地|最终|最終|做|"
                          r"头部|頭部|"
@@ -168,9 +173,15 @@ _SOURCES = {
                       r"(?:报道|報導|消息|数据|數據|统计|統計)"),
     # a medium's own story: 【亿邦原创】
     "【": re.compile(r"(?P<name>[^\W_]{2,10}?)(?:原创|原創|独家|獨家|快讯|快訊)】"),
+    # a byline that opens a line: 文 | 云岫观察 (a person's name, two or three characters, is
+    # no medium)
+    "文 |": re.compile(r"\s*(?P<name>[^\W_][^\s，。、；：,;:|｜丨（()）]{3,11})"
+                      r"(?=[\s，。、；|｜丨（()）,]|$)"),
 }
+_BYLINES = ("文 |", "文|", "文 丨", "文丨", "文 ｜", "文｜")
 _SOURCES |= {"據": _SOURCES["据"], "來源": _SOURCES["来源"], "(图": _SOURCES["（图"],
-             "（圖": _SOURCES["（图"], "(圖": _SOURCES["（图"], "援引": _SOURCES["引述"]}
+             "（圖": _SOURCES["（图"], "(圖": _SOURCES["（图"], "援引": _SOURCES["引述"],
+             **dict.fromkeys(_BYLINES, _SOURCES["文 |"])}
 # A firm's name in quotes after the kind of firm it is: 初创企业“安努智能”宣布完成融资.
 _QUOTED_NAME = re.compile(r"(?:企业|企業|公司|创企|創企|品牌)[“「\"](?P<name>[^”」\"\s，。]{2,12})[”」\"]"
                           r"(?=宣布|完成|获|獲|表示|发布|發布|推出|正式|近日|日前|已|[，、,])")
@@ -221,8 +232,8 @@ _OF_WORDS = (rf"(?: (?!{_ANOTHER_BODY})(?:and|the|for|of|[A-Z][A-Za-z]+))*? [A-Z
 _ENGLISH_BODIES = (
     ("government", re.compile(r"\b(?:Ministry|Department|Bureau|Commission|Administration) of"
                               + _OF_WORDS)),
-    ("government", re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)? (?:municipal |city |provincial )?"
-                              r"government\b")),
+    ("government", re.compile(r"\b(?:[A-Z][a-z]+(?: [A-Z][a-z]+)?|U\.S\.|US|UK) "
+                              r"(?:municipal |city |provincial )?government\b")),
     # the government of Hangzhou; the city of Chengdu as a party (with the city of …), not as
     # a place (in the southern city of …)
     ("government", re.compile(r"\b(?:[Gg]overnment|(?:(?<=with the )|(?<=by the )|(?<=and the )"
@@ -316,6 +327,7 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
         at = word.start()
         if (pattern := _SOURCES.get(word.group())) is not None:
             if (at == 0 or text[at - 1] not in _NOT_AFTER) and (
+                    at == 0 or text[at - 1] == "\n" or word.group() not in _BYLINES) and (
                     source := pattern.match(text, word.end())):
                 # after 来源： or 图／ the name is all there is: 面对面 is no "told to"
                 sources.append((*source.span("name"), pattern is _SOURCES["据"]))
@@ -348,7 +360,7 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
         for body_kind, pattern in _ENGLISH_BODIES:
             for body in pattern.finditer(text):
                 first, _, rest = body.group().partition(" ")
-                if first.lower() not in _ENGLISH_NOT_NAME:
+                if first.lower() not in _ENGLISH_NOT_NAME or first in ("US", "U.S."):
                     add(body.start(), body.end(), body_kind, "english")
                 elif " " in rest and rest.split()[0].lower() not in _ENGLISH_NOT_NAME:
                     # "The Lunaria government": the name starts after "The"
