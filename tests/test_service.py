@@ -81,7 +81,8 @@ def test_serve_schedules_ingest_triggers_delivery_and_stops_cleanly(tmp_path: Pa
         assert serve.stderr is not None
         banner = serve.stderr.readline()
         assert f"Prefect UI at http://127.0.0.1:{port}" in banner, banner
-        wait_until(lambda: len(receiver.requests) >= 2, 60, "the first cycle's alerts")
+        # bounds, not waits: generous, since a loaded runner may take twice the usual 20 s
+        wait_until(lambda: len(receiver.requests) >= 2, 120, "the first cycle's alerts")
         # the server at PREFECT_API_URL and no other: Prefect's settings were in place before
         # it loaded, so it never started an ephemeral server of its own
         commands = [command_line(pid) for pid in descendants(serve.pid)]
@@ -94,7 +95,7 @@ def test_serve_schedules_ingest_triggers_delivery_and_stops_cleanly(tmp_path: Pa
             return runs
 
         # a cycle the scheduler started, after the first one serve started itself
-        wait_until(lambda: any(r["auto_scheduled"] for r in completed("ingest")), 60,
+        wait_until(lambda: any(r["auto_scheduled"] for r in completed("ingest")), 120,
                    "a scheduled ingest run")
         wait_until(lambda: any((r.get("created_by") or {}).get("type") == "AUTOMATION"
                                for r in completed("deliver-alerts")), 30,
