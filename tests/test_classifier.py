@@ -128,6 +128,9 @@ def test_camel_case_brands_are_also_matched_spaced() -> None:
     ("英伟达发布了新一代芯片，中国版本随后上市。", ["nvidia"]),
     ("天猫座是北天的一个暗弱星座。", []),
     ("双十一期间，天猫的成交额创了新高。", ["taotian"]),
+    # the unit of magnetic flux density, in either script
+    ("磁感应强度的单位是特斯拉（Tesla，符号T），一个特斯拉代表很强的磁场。", []),
+    ("特斯拉公布了季度交付量。", ["tesla"]),
 ])
 def test_company_rules(classifier: Classifier, text: str, expected: list[str]) -> None:
     assert ids(classifier, text) == expected

@@ -172,6 +172,9 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     # a person's byline, a maker's quote
     "文丨王一\n今年以来，机器人赛道持续升温。",
     "多家厂商报价不一，下游观望。",
+    # a gathering, kinds of fund, a duty to obey securities rules
+    "峰会汇聚众多创投机构，详细解析其核心子基金的动向；公募基金也来了。",
+    "标的公司需遵守证券监管机构的规定。",
     "两支新设子基金已签约，管理机构为投资管理有限公司。",
     # lists: a person among investors, countries, a word before a hyphen, verbs after the last
     "跟投的有阿里、腾讯、红杉中国、王某某(个人)等老股东。",
