@@ -6,10 +6,10 @@ scored apart and together. Prints figures beside their targets and ends with `re
 `FAIL`.
 
 Sets of public texts, in the order they were collected: `--set dev` (`bench/realtext/labels.yaml`),
-the texts the rules were tuned on; `--set heldout` and `--set fresh` to `--set fresh6`
-(`heldout.yaml`, `fresh.yaml` ...), each collected and labelled blind after the tuning before it,
-scored blind once, then reviewed and tuned on in turn; and `--set fresh7` (`fresh7.yaml`), the
-newest, never tuned on. Each file's header gives its blind figures. Each entry holds a text's URL,
+the texts the rules were tuned on; `--set heldout` and `--set fresh` to `--set fresh9`
+(`heldout.yaml`, `fresh.yaml` ...), each collected and labelled blind after the tuning before it
+and scored blind once; all but the newest were then reviewed and tuned on in turn. Each file's
+header gives its blind figures and says whether it was tuned on. Each entry holds a text's URL,
 the search query that found it and its labels; the texts are public pages and stay out of the
 repository, read from `--texts` (default `../realtext/<set>` beside the project,
 `../realtext/texts` for dev; one `<id>.txt` each; an id starting with t is a trap text). `--set
@@ -42,12 +42,12 @@ if TYPE_CHECKING:
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(PROJECT)  # the project's packages, not this folder's files
-# The set the rules were tuned on, seven sets collected and labelled blind afterwards (then tuned
-# on too), the newest set, never tuned on, and the shared pages.
+# The set the rules were tuned on, the sets collected and labelled blind afterwards (each tuned on
+# in turn but the newest), and the shared pages.
 REALTEXT = PROJECT / "bench" / "realtext"
 SETS = {"dev": (REALTEXT / "labels.yaml", "texts"),
         **{name: (REALTEXT / f"{name}.yaml", name)
-           for name in ("heldout", "fresh", *(f"fresh{n}" for n in range(2, 8)))},
+           for name in ("heldout", "fresh", *(f"fresh{n}" for n in range(2, 10)))},
         "pages": (REALTEXT / "pages.yaml", None)}
 # The pages set reads the texts of the shared extraction pages, so it runs wherever they are.
 PAGES = PROJECT.parent / "shared" / "extract-pages" / "gold.jsonl"
@@ -285,10 +285,9 @@ def collect(labels: list[dict], texts: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", choices=SETS, default="dev",
-                        help="dev: the texts the rules were tuned on; heldout, fresh to fresh6: "
-                             "texts labelled afterwards, scored blind once, then tuned on; "
-                             "fresh7: the newest, never tuned on; pages: the shared extraction "
-                             "pages")
+                        help="dev: the texts the rules were tuned on; heldout, fresh to fresh9: "
+                             "texts labelled afterwards, each scored blind once, then tuned on "
+                             "but the newest; pages: the shared extraction pages")
     parser.add_argument("--texts", type=Path, help="the set's texts (default ../realtext/<set>)")
     parser.add_argument("--collect", action="store_true", help="fetch the URLs into --texts first")
     parser.add_argument("--show", action="store_true",
