@@ -139,6 +139,8 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
     ("北辰新聞台播出了專題。", [("北辰新聞台", "media")]),
     ("会上，云岫经开区工委负责人介绍了情况。", [("云岫经开区工委", "government")]),
     ("The US government said it would respond.", [("US government", "government")]),
+    # a firm's founder names the firm
+    ("在深圳，星渚芯科创始人王一毕业于清华。", [("星渚芯科", "company")]),
 ])
 def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
                                              expected: list[tuple[str, str]]) -> None:
@@ -175,6 +177,8 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     # a gathering, kinds of fund, a duty to obey securities rules
     "峰会汇聚众多创投机构，详细解析其核心子基金的动向；公募基金也来了。",
     "标的公司需遵守证券监管机构的规定。",
+    "现任公司创始人王一表示，加上创始人自带的资金，规模可观；研究中心创始人也来了。",
+    "女性创始人越来越多，连续创始人也不少。",
     "两支新设子基金已签约，管理机构为投资管理有限公司。",
     # lists: a person among investors, countries, a word before a hyphen, verbs after the last
     "跟投的有阿里、腾讯、红杉中国、王某某(个人)等老股东。",

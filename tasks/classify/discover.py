@@ -76,7 +76,7 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                "擁有", "落实", "落實", "当中", "當中", "哪家", "这家", "這家", "那家", "哪所", "这所",
                "這所", "那所", "许多", "許多", "引发", "引發", "依赖", "依賴", "吸纳", "吸納", "布局",
                "觉得", "覺得", "建立", "涵盖", "涵蓋", "肩负", "肩負", "拉动", "拉動",
-               "配置", "建议", "建議", "围绕", "圍繞", "位列", "汇聚", "匯聚", "遵守")
+               "配置", "建议", "建議", "围绕", "圍繞", "位列", "汇聚", "匯聚", "遵守", "现任", "現任", "加上")
 # Stop words (longest first) and characters, spelt backwards, for _name_start.
 _STOP_BACKWARDS = re.compile("|".join([w[::-1] for w in sorted(_STOP_WORDS, key=len, reverse=True)]
                                       + ["[" + re.escape("".join(sorted(_STOP_CHARS))) + "]"]))
@@ -92,7 +92,12 @@ _AFTER_NAME = re.compile(r"(?:[，、（(]|宣布|发布|發布|完成|获得|�
                          r"领投|領投|跟投|参投|參投|成立|创始人|創始人|CEO|董事长|董事長|联合创始人|"
                          r"聯合創始人|旗下|等)")
 # Words a name stands before, suffix or not: an investor's role in a round.
-ROLES = ("领投", "領投", "跟投", "参投", "參投", "联合领投", "聯合領投", "独家投资", "獨家投資")
+ROLES = ("领投", "領投", "跟投", "参投", "參投", "联合领投", "聯合領投", "独家投资", "獨家投資",
+         "创始人", "創始人")
+_FOUNDED = ("创始人", "創始人")  # a firm's founder: the name before is a firm's, not an investor's
+_NO_FOUNDED_NAME = frozenset(("公司", "中心", "品牌", "平台", "企业", "企業", "团队", "團隊", "项目", "項目",
+                              "女性", "华人", "華人", "华裔", "華裔", "青年", "年轻", "年輕", "连续",
+                              "連續"))  # 女性创始人: who, not of what
 _MAX_ROLE_NAME = 8
 # The last word of an English organisation's name (matched lower-cased, as the text is).
 ENGLISH = ("capital", "ventures", "partners", "investment", "investments", "technologies",
@@ -379,8 +384,8 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
             followed.add(start)
         elif what == "role":
             name_start = _name_start(text, start, _MAX_ROLE_NAME)
-            if start - name_start >= 2:
-                add(name_start, start, "investor", "role")
+            if start - name_start >= 2 and text[name_start:start] not in _NO_FOUNDED_NAME:
+                add(name_start, start, "company" if term in _FOUNDED else "investor", "role")
         elif (text[start].isupper() and not _NAME_GOES_ON.match(text, end)
               and (name := _english_name(text, start)) is not None
               and not text.endswith(") ", 0, name)):  # the name runs on before (Shanghai)
