@@ -131,6 +131,11 @@ def test_camel_case_brands_are_also_matched_spaced() -> None:
     # the unit of magnetic flux density, in either script
     ("磁感应强度的单位是特斯拉（Tesla，符号T），一个特斯拉代表很强的磁场。", []),
     ("特斯拉公布了季度交付量。", ["tesla"]),
+    # a comet and its discoverer, the digital age as Taiwan writes it; the firms still are
+    ("海尔-波普彗星由美国天文学家海尔和波普分别独立发现。", []),
+    ("數位時代來臨後，三五好友拍大頭貼也大大盛行。", []),
+    ("據《數位時代》報導，新創融資回溫。", ["bnext"]),
+    ("台經院與資誠（PwC Taiwan）發布了新創調查。", ["tier", "pwc"]),
 ])
 def test_company_rules(classifier: Classifier, text: str, expected: list[str]) -> None:
     assert ids(classifier, text) == expected

@@ -141,6 +141,11 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
     ("The US government said it would respond.", [("US government", "government")]),
     # a firm's founder names the firm
     ("在深圳，星渚芯科创始人王一毕业于清华。", [("星渚芯科", "company")]),
+    # a city's medical insurance bureau, a university's branch campus, an association of
+    # entrepreneurs
+    ("会上，云岫市医保局与北辰大学石溪分校签约。",
+     [("云岫市医保局", "government"), ("北辰大学石溪分校", "university")]),
+    ("云岫企业家精英协会举办了年会。", [("云岫企业家精英协会", "other")]),
 ])
 def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
                                              expected: list[tuple[str, str]]) -> None:
@@ -179,6 +184,8 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "标的公司需遵守证券监管机构的规定。",
     "现任公司创始人王一表示，加上创始人自带的资金，规模可观；研究中心创始人也来了。",
     "女性创始人越来越多，连续创始人也不少。",
+    # whichever dollar fund, this round's lead, another one, kinds of hospital and of venture arm
+    "无论美元基金还是人民币基金都在观望；另一位投资人说，基层医院和企業創投也在看。",
     "两支新设子基金已签约，管理机构为投资管理有限公司。",
     # lists: a person among investors, countries, a word before a hyphen, verbs after the last
     "跟投的有阿里、腾讯、红杉中国、王某某(个人)等老股东。",
