@@ -30,8 +30,8 @@ _SUFFIXES = {
                   # a place's bureaus, courts, police, missions abroad
                   "公安局|公安厅|公安廳|公安分局|派出所|住建局|发改局|發改局|商务局|商務局|教育局|"
                   "教体局|金融局|统计局|統計局|财政局|財政局|税务局|稅務局|文物局|气象局|氣象局|"
-                  "邮政局|郵政局|证监局|證監局|数据局|數據局|医保局|醫保局|商务厅|商務廳|教育厅|教育廳|财政厅|財政廳|气象台|"
-                  "氣象台|卫健委|衛健委|发改委|發改委|网信办|網信辦|人民法院|人民检察院|人民檢察院|"
+                  "邮政局|郵政局|证监局|證監局|数据局|數據局|医保局|醫保局|商务厅|商務廳|教育厅|教育廳|"
+                  "财政厅|財政廳|气象台|氣象台|卫健委|衛健委|发改委|發改委|网信办|網信辦|人民法院|人民检察院|人民檢察院|"
                   "大使馆|大使館|总领馆|總領館|领事馆|領事館|"
                   "众议院|眾議院|参议院|參議院|"  # a country's chambers, a party's committees
                   "市委|省委|区委|區委|县委|縣委|工委|"
@@ -96,9 +96,10 @@ _AFTER_NAME = re.compile(r"(?:[，、（(]|宣布|发布|發布|完成|获得|�
 ROLES = ("领投", "領投", "跟投", "参投", "參投", "联合领投", "聯合領投", "独家投资", "獨家投資",
          "创始人", "創始人")
 _FOUNDED = ("创始人", "創始人")  # a firm's founder: the name before is a firm's, not an investor's
-_NO_FOUNDED_NAME = frozenset(("公司", "中心", "品牌", "平台", "企业", "企業", "团队", "團隊", "项目", "項目",
-                              "女性", "华人", "華人", "华裔", "華裔", "青年", "年轻", "年輕", "连续",
-                              "連續"))  # 女性创始人: who, not of what
+# Words before a role that name no one: generic ones, and who a founder is (女性创始人), not of what.
+_NO_ROLE_NAME = frozenset(("公司", "中心", "品牌", "平台", "企业", "企業", "团队", "團隊", "项目",
+                           "項目", "女性", "华人", "華人", "华裔", "華裔", "青年", "年轻", "年輕",
+                           "连续", "連續"))
 _MAX_ROLE_NAME = 8
 # The last word of an English organisation's name (matched lower-cased, as the text is).
 ENGLISH = ("capital", "ventures", "partners", "investment", "investments", "technologies",
@@ -385,7 +386,7 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
             followed.add(start)
         elif what == "role":
             name_start = _name_start(text, start, _MAX_ROLE_NAME)
-            if start - name_start >= 2 and text[name_start:start] not in _NO_FOUNDED_NAME:
+            if start - name_start >= 2 and text[name_start:start] not in _NO_ROLE_NAME:
                 add(name_start, start, "company" if term in _FOUNDED else "investor", "role")
         elif (text[start].isupper() and not _NAME_GOES_ON.match(text, end)
               and (name := _english_name(text, start)) is not None
