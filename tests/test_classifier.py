@@ -136,6 +136,11 @@ def test_camel_case_brands_are_also_matched_spaced() -> None:
     ("數位時代來臨後，三五好友拍大頭貼也大大盛行。", []),
     ("據《數位時代》報導，新創融資回溫。", ["bnext"]),
     ("台經院與資誠（PwC Taiwan）發布了新創調查。", ["tier", "pwc"]),
+    # short names of Taiwan's suppliers inside everyday phrases are not the firms
+    ("美国巨头纷纷入局，又一家登陆港股，液晶技术也在进步；推广达到百万人。", []),
+    ("中美晶片戰升溫，整合晶片方案受關注。", []),
+    ("國巨宣布調漲被動元件價格，廣達與家登也公布了營收。", ["yageo", "quanta", "gudeng"]),
+    ("中美晶持股環球晶。", ["sas_taiwan", "gwc"]),
 ])
 def test_company_rules(classifier: Classifier, text: str, expected: list[str]) -> None:
     assert ids(classifier, text) == expected
