@@ -141,6 +141,8 @@ def test_camel_case_brands_are_also_matched_spaced() -> None:
     ("中美晶片戰升溫，整合晶片方案受關注。", []),
     ("國巨宣布調漲被動元件價格，廣達與家登也公布了營收。", ["yageo", "quanta", "gudeng"]),
     ("中美晶持股環球晶。", ["sas_taiwan", "gwc"]),
+    # English names the press uses
+    ("AI2Robotics raised a new round, Jiemian News reported.", ["ai2_robotics", "jiemian"]),
 ])
 def test_company_rules(classifier: Classifier, text: str, expected: list[str]) -> None:
     assert ids(classifier, text) == expected

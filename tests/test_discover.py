@@ -146,6 +146,12 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
     ("会上，云岫市医保局与北辰大学石溪分校签约。",
      [("云岫市医保局", "government"), ("北辰大学石溪分校", "university")]),
     ("云岫企业家精英协会举办了年会。", [("云岫企业家精英协会", "other")]),
+    # a county's media centre, an R&D institute, city state investors (余杭 is a place, not
+    # "more than")
+    ("会上，云岫区融媒体中心与北辰微电子研发院签约。",
+     [("云岫区融媒体中心", "media"), ("北辰微电子研发院", "university")]),
+    ("湘江国投与余杭国投参投，十余家基金跟投。",
+     [("湘江国投", "investor"), ("余杭国投", "investor")]),
 ])
 def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
                                              expected: list[tuple[str, str]]) -> None:
@@ -186,6 +192,9 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "女性创始人越来越多，连续创始人也不少。",
     # whichever dollar fund, this round's lead, another one, kinds of hospital and of venture arm
     "无论美元基金还是人民币基金都在观望；另一位投资人说，基层医院和企業創投也在看。",
+    # a country's investors and banks, kinds of robot and fund, every university, a verb
+    "美国投资者纷纷入场，中国投行也在观望，欧美国投资人也来了。",
+    "非人形服务机器人、市场化基金与成长基金都有，每所指定大学都在看；广纳全球机器人人才。",
     "两支新设子基金已签约，管理机构为投资管理有限公司。",
     # lists: a person among investors, countries, a word before a hyphen, verbs after the last
     "跟投的有阿里、腾讯、红杉中国、王某某(个人)等老股东。",
