@@ -1,9 +1,11 @@
 """tasks/classify: matching rules, context rules, scripts, salience and events."""
 
+import re
+
 import pytest
 
 from tasks.classify import Classifier
-from tasks.classify.matcher import normalize, spellings
+from tasks.classify.matcher import normalize, one_of, spellings
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +25,15 @@ def test_normalize_keeps_length_and_folds_full_width() -> None:
 def test_camel_case_brands_are_also_matched_spaced() -> None:
     assert spellings("MiniMax") == ["MiniMax", "Mini Max"]
     assert spellings("Moonshot AI") == ["Moonshot AI"]
+
+
+def test_a_word_list_pattern_finds_the_longest_word_first_as_an_alternation_would() -> None:
+    words = ["融资", "融资方", "投资方", "投资", "a.b", "方"]
+    plain = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    trie = re.compile(one_of(words))
+    for text in ("完成融资方案", "投资方包括", "投资人", "a.b与axb", "方正", "无"):
+        assert [m.span() for m in trie.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert trie.fullmatch("融资方") and not trie.fullmatch("融") and not trie.search("axb")
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -20,6 +20,7 @@ from tasks.classify.matcher import (
     PhraseMatcher,
     longest_non_overlapping,
     normalize,
+    one_of,
     spellings,
 )
 from tasks.classify.script import looks_traditional, to_simplified
@@ -241,7 +242,7 @@ class _Candidate:
 def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     if not words:
         return None
-    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+    return re.compile(one_of(words))
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from tasks.classify.matcher import one_of
 from tasks.records import Discovered
 
 # The last word of a Chinese organisation's name, and the kind of organisation it says.
@@ -80,8 +81,8 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                "加上", "无论", "無論", "映射", "此次", "本次", "此轮", "此輪", "本轮", "本輪", "广纳",
                "廣納")
 # Stop words (longest first) and characters, spelt backwards, for _name_start.
-_STOP_BACKWARDS = re.compile("|".join([w[::-1] for w in sorted(_STOP_WORDS, key=len, reverse=True)]
-                                      + ["[" + re.escape("".join(sorted(_STOP_CHARS))) + "]"]))
+_STOP_BACKWARDS = re.compile(one_of(w[::-1] for w in _STOP_WORDS)
+                             + "|[" + re.escape("".join(sorted(_STOP_CHARS))) + "]")
 # Words of names that begin or end in a stop character: 示范区, 经济技术开发区, 东方, 同济.
 _NAME_WORDS = frozenset(("示范", "示範", "经济", "經濟", "经开", "經開", "东方", "東方", "南方",
                          "北方", "同济", "同濟", "同方", "方正", "外高", "共享", "成都", "首都", "户外",
@@ -211,8 +212,7 @@ _RUN_BEFORE = re.compile(r"(?:^|[\s，。、；：:,（(“”「」]|据|據)(?
 _AFTER_SOURCE = ("记者", "記者", "（公众号", "(公众号", "（公眾號", "(公眾號", "（微信公众号",
                  "(微信公众号", "（ID:", "(ID:", "（ID：", "(ID：")
 # Every word above, found in one scan of the text.
-_SOURCE_WORDS = re.compile("|".join(re.escape(w) for w in sorted(
-    [*_SOURCES, *_AFTER_SOURCE], key=len, reverse=True)))
+_SOURCE_WORDS = re.compile(one_of([*_SOURCES, *_AFTER_SOURCE]))
 # A listed company before its stock code: 万通发展(600246), 地平线(09660.HK), 台积电（2330）.
 # Codes of indexes and funds (88…, 15…, 51…) are not companies; four digits that could be a
 # year are a code only in a list of them (华兴(1911)、中金(3908)).
@@ -266,8 +266,7 @@ _ENGLISH_ITEM = re.compile(r"[A-Z][\w&.'\-]*(?: [A-Z][\w&.'\-]*){0,3}(?=,|\s[a-z
 _COMMA_BEFORE = re.compile(r",\s(?:and\s)?$|\sand\s$")
 _ENGLISH_ITEM_BEFORE = re.compile(r"(?:[A-Z][\w&.'\-]* ){0,3}[A-Z][\w&.'\-]*$")
 # A list item holding one of these is a phrase, not a name: A完成融资, B的团队.
-_NOT_IN_ITEM = re.compile("|".join(sorted(_STOP_WORDS, key=len, reverse=True))
-                          + "|[的在是为為将將对對把被从從向了]")
+_NOT_IN_ITEM = re.compile(one_of(_STOP_WORDS) + "|[的在是为為将將对對把被从從向了]")
 _RUN = re.compile(r"[^\W_]{2,20}$")
 # Items that are no organisations: a person with a title (安徽某大学陆某教授), a country.
 _TITLES = (r"教授|研究员|研究員|院士|博士|先生|女士|主任|校长|校長|院长|院長|总裁|總裁|董事长|董事長|"

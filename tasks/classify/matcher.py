@@ -34,6 +34,26 @@ def normalize(text: str) -> str:
     return folded.translate(_FOLD) if _HAS_FULL_WIDTH.search(folded) else folded
 
 
+def one_of(words: Iterable[str]) -> str:
+    """A regular expression for any of `words`, the longest that matches winning, as a trie:
+    a plain alternation of hundreds of words makes the engine try each of them at every
+    position, this one only those that share the characters read so far."""
+    trie: dict[str, dict] = {}
+    for word in set(words):
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + pattern(child) for ch, child in node.items() if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and "" not in node else f"(?:{'|'.join(branches)})"
+        return body + "?" if "" in node else body
+    return pattern(trie)
+
+
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # Between a Latin letter or digit and a Chinese character, where typesetting puts a space.
 _SCRIPTS_MEET = re.compile(r"(?<=[A-Za-z0-9])(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])(?=[A-Za-z0-9])")
