@@ -231,7 +231,7 @@ def _without_legal_form(name: str) -> str:
     return _LEGAL_FORM.sub("", name)
 
 
-_LEGAL_FORM = re.compile(r"(?:合[伙夥]企业[（(]有限合[伙夥][）)]|(?:股份)?有限(?:责任)?公司)$")
+_LEGAL_FORM = re.compile(r"(?:合[伙夥]企业(?:[（(]有限合[伙夥][）)])?|(?:股份)?有限(?:责任)?公司)$")
 
 
 def _place_before(longer: str, shorter: str) -> bool:

@@ -154,6 +154,17 @@ def test_a_word_list_pattern_finds_the_longest_word_first_as_an_alternation_woul
     ("中美晶持股環球晶。", ["sas_taiwan", "gwc"]),
     # English names the press uses
     ("AI2Robotics raised a new round, Jiemian News reported.", ["ai2_robotics", "jiemian"]),
+    ("CATL, a supplier to startup Nio, raised money from Citic.", ["catl", "nio", "citic"]),
+    # Taiwan's words for the Big Fund and the AI fund
+    ("國家積體電路產業投資基金與國家人工智慧產業投資基金入股。", ["big_fund", "national_ai_fund"]),
+    # a name that needs a context word has one in a list the text gives as investors
+    ("投资方包括星渚资本、青岚创投、地平线。", ["horizon_robotics"]),
+    ("投资方包括星渚资本。清晨的地平线很美。", []),
+    # a page's browser notice, a social network used as a medium
+    ("為達最佳瀏覽效果，建議使用 Chrome、Firefox 或 Microsoft Edge 的瀏覽器。", []),
+    ("微软发布了新版 Microsoft Edge。", ["microsoft"]),
+    ("農場小編在臉書直播表示，蘋果掉光了。", []),
+    ("Facebook宣布推出新的广告工具。", ["meta"]),
 ])
 def test_company_rules(classifier: Classifier, text: str, expected: list[str]) -> None:
     assert ids(classifier, text) == expected

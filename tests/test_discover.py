@@ -56,7 +56,7 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
     ("▲园区一角。（圖片來源:云岫图库)", [("云岫图库", "media")]),
     # a partnership's legal name, in traditional script too
     ("出資方為雲岫創業投資引導基金合夥企業（有限合夥）。",
-     [("雲岫創業投資引導基金合夥企業（有限合夥）", "investor")]),
+     [("雲岫創業投資引導基金合夥企業", "investor")]),  # without its legal form
     # a verb before a name is not part of it
     ("十年前，他带领青岚集团赴港上市；如今他们正筹备星渚基金。",
      [("青岚集团", "company"), ("星渚基金", "investor")]),
@@ -224,6 +224,9 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "“视频生成大模型”角逐资本市场；我们有两路记者分别前往。作者:未知 来源:网络转载",
     "在CVC创投周开幕之际，围绕人形机器人的争论很多；《礼记•大学》中有言。",
     "合辦實驗室與未來實驗室都已啟用；建成行业首个金融科技实验室，多年位列证券业榜首。",
+    # a fund's holder or tranche, a verb before 基金
+    "市属母基金和第三期基金已设立，将进一步形成基金集群，并密集披露子基金。",
+    "这次换届也象征领导集团的更替。",
 ])
 def test_phrases_that_only_look_like_names_are_not(classifier: Classifier, text: str) -> None:
     assert found(classifier, text) == []

@@ -130,16 +130,22 @@ class Classifier:
             wanting = [h for h in wanting if (h.start, h.end) not in seen]
             named = {h.payload.company_id for h in accepted}
             companies = self.catalog.companies
-            trades = [(h.start, companies[h.payload.company_id].sector) for h in accepted]
+            # not a product's: it may yet turn out a medium (在臉書直播), and tells its maker's
+            # trade less surely
+            trades = [(h.start, companies[h.payload.company_id].sector) for h in accepted
+                      if not h.payload.is_product]
             again = [h for h in wanting if h.payload.company_id in named or any(
                 sector == companies[h.payload.company_id].sector
                 and abs(start - h.start) <= _SAME_TRADE_REACH for start, sector in trades)]
-            listed = _listed(text, accepted, [h for h in wanting if h not in again])
-            accepted += again + listed
+            rest = [h for h in wanting if h not in again]
+            investors = [h for h in rest if _among_investors(text, h)]
+            listed = _listed(text, accepted, [h for h in rest if h not in investors])
+            accepted += again + investors + listed
             if decisions is not None:
                 decisions += [Decision(h.payload.text, h.payload.company_id, h.start, h.end, True,
                                        why) for hits, why in (
                                            (again, "accepted: the text names the company elsewhere"),
+                                           (investors, "accepted: in a list of investors"),
                                            (listed, "accepted: listed beside another organisation"))
                               for h in hits]
         # Topics and events read the last view's matches (the simplified one).
@@ -288,10 +294,20 @@ _LIKENED = re.compile(r"(?:中国|中國|国产|國產|国内|國內|本土|亚�
 # Interface text, not news about the app: "分享到微信", "分享至QQ".
 _SHARE_WORDS = re.compile("分享|转发|轉發|发送")
 _SHARE_TO = re.compile(rf"({_SHARE_WORDS.pattern})给?(到|至|给|給)\s*$")
+# A page's notice of the browsers it is best seen in: 建議使用 Chrome、Firefox 或 Microsoft Edge 的瀏覽器.
+_BROWSER_NOTICE = re.compile(r"(?:建议|建議|推荐|推薦|请|請)您?(?:使用|用|以)[^。\n]{0,60}(?:浏览器|瀏覽器)"
+                             r"|(?i:best viewed (?:in|with|using)[^.\n]{0,60})")
 # What stands between two items of a list of names (a stock code may end the first, a country
 # start the second: 菜鸟、日本软银).
 _LIST_SEPARATOR = re.compile(rf"(?:{_STOCK_CODE})?\s?(?:[、，,/／]|和|与|與|及|以及|、以及)\s?"
                              rf"(?:{COUNTRIES})?")
+# The head of a list of investors, and how far its items run.
+_INVESTORS_ARE = re.compile(r"(?:投资方|投資方|投资人|投資人|投资者|投資者|投资机构|投資機構|股东|股東|"
+                            r"参投方|參投方|跟投方)(?:包括|包含|有|为|為|是|还有|還有)[:：]?")
+_LIST_REACH = 80
+_ITEM_BEFORE = frozenset("、，,和与與及")
+_ITEM_AFTER = frozenset("、，,和与與及等。；;")
+_SENTENCE_BREAK = re.compile(r"[。；;！？!?\n]")
 _MEDIUM_BEFORE = re.compile(r"(在|通过|通過|利用|打开|打開|关注|關注|登录|登錄|下载|下載|扫描|掃描|"
                             r"官方|加|联系|聯系|聯繫|合作|客服)\s?$")
 _MEDIUM_AFTER = re.compile(r"\s?(上(?![市线線涨漲调調半午])|里|裡|公众号|公眾號|小程序|视频号|視頻號|群|"
@@ -365,6 +381,17 @@ def _accept(text: str, views: list[str], start: int, end: int,
     return _Verdict(None, reason, other_sense, wanting)
 
 
+def _among_investors(text: str, hit: Hit[Alias]) -> bool:
+    """Whether the name is an item of a list the text gives as investors or shareholders
+    (投资方包括鄂尔多斯国投、中集车辆、地平线等): every item of it is an organisation."""
+    if text[hit.end:hit.end + 1] not in _ITEM_AFTER:
+        return False
+    heads = list(_INVESTORS_ARE.finditer(text, max(0, hit.start - _LIST_REACH), hit.start))
+    return bool(heads) and (heads[-1].end() == hit.start or (
+        text[hit.start - 1] in _ITEM_BEFORE
+        and not _SENTENCE_BREAK.search(text, heads[-1].end(), hit.start)))
+
+
 def _listed(text: str, accepted: list[Hit[Alias]], wanting: list[Hit[Alias]]) -> list[Hit[Alias]]:
     """The names that lack context but stand in a list beside an accepted one (高瓴、启明、蓝驰,
     or a chain of them): a list of organisations is their context."""
@@ -403,6 +430,10 @@ def _not_news(text: str, hit: Hit[Alias], other_sense: set[str], accepted: list[
         return f"{text[hit.start - 1:hit.end]!r} is a person's name here"
     if _SHARE_TO.search(before):
         return "interface text (share to …), not news"
+    if alias.is_product and any(n.start() <= hit.start and hit.end <= n.end() for n in
+                                _BROWSER_NOTICE.finditer(text, max(0, hit.start - 40),
+                                                         hit.end + 60)):
+        return "interface text (the browsers a page is best seen in), not news"
     if any(start < hit.start and hit.end == end for start, end in titles):
         return f"{alias.text!r} ends a longer title here: a word of it"
     if hit.start in likened:

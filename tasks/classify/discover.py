@@ -66,7 +66,8 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                "我国", "我國", "他们", "他們", "进入", "進入", "高校", "世界", "全国", "全國", "项目",
                "項目", "通往", "扩展", "擴展", "城市级", "国家级", "國家級", "重点", "重點", "没有", "沒有",
                # verbs a name follows ("带动社会资本", "设立引导基金"), never part of one
-               "来自", "來自", "震动", "震動", "展现出", "展現出", "带动", "帶動", "设立", "設立", "推进",
+               "来自", "來自", "形成", "进一步", "進一步", "披露", "象征", "象徵",
+               "震动", "震動", "展现出", "展現出", "带动", "帶動", "设立", "設立", "推进",
                "推進", "重视", "重視", "投入", "结合", "結合", "发行", "發行", "收购", "收購", "重塑",
                "深入", "包含", "发挥", "發揮", "押注", "促进", "促進", "加速", "吸引", "引入", "撬动",
                "撬動", "募集", "出资", "出資", "组建", "組建", "购买", "購買", "支付", "带领", "帶領",
@@ -139,7 +140,10 @@ _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|
                       r"应急|應急|上一级|上一級|上级|上級|国资|國資|财团|財團|风投|風投|长线|長線|顶级|頂級|"
                       r"网联|網聯|正规|正規|本地|产学研|產學研|注册|註冊|"
                       r"助力|量化|驾驶|駕駛|配送|大陆|大陸|私营|私營|生命|硬|绿色|綠色|市场|市場|长期|"
-                      r"長期|资金|資金|货币|貨幣|纯债|純債|债券|債券|指数|指數|CVC|合办|合辦|未来|未來)+$")
+                      r"長期|资金|資金|货币|貨幣|纯债|純債|债券|債券|指数|指數|CVC|合办|合辦|未来|未來|"
+                      # a fund's holder or tranche: 市属母基金, 第三期基金
+                      r"市属|市屬|省属|省屬|区属|區屬|"
+                      r"新生|领导|領導|第?[一二三四五六七八九十]期)+$")
 # A country's bureau is no kind of thing: 国家邮政局, 中国文物局.
 _NATIONAL = ("国家", "國家", "中国", "中國")
 # A product's model code before a category word: R1機器人, H2机器人.
@@ -429,6 +433,8 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
             if bodies and 2 <= start - 1 - bodies[-1] <= 4:
                 start = before
         # a bureau of the text's own city or province may go by its level alone: 市财政局
+        if suffix.endswith((")", "）")):  # 合伙企业（有限合伙）: the name, not its legal form
+            end, suffix = end - len("（有限合伙）"), suffix[:-len("（有限合伙）")]
         if suffix_start - start >= 2 or (kind == "government" and suffix_start - start == 1
                                          and text[start] in _LEVELS):
             add(start, end, kind, "suffix", suffix)
