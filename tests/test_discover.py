@@ -225,8 +225,10 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "在CVC创投周开幕之际，围绕人形机器人的争论很多；《礼记•大学》中有言。",
     "合辦實驗室與未來實驗室都已啟用；建成行业首个金融科技实验室，多年位列证券业榜首。",
     # a fund's holder or tranche, a verb before 基金
-    "市属母基金和第三期基金已设立，将进一步形成基金集群，并密集披露子基金。",
-    "这次换届也象征领导集团的更替。",
+    "作为云岫市新设立的市属母基金，首期规模百亿。由大基金主導的第三期基金近日出手。",
+    "去年园区设立百亿母基金,进一步形成基金促进产业的格局;这些基金正在密集披露子基金参股情况。",
+    "此项投资亦象徵三期基金将加快布局;正是有这样的领导集团,才得以成事。",
+    "另有财务资本跟投，瞄准千亿级市场化基金；料可鼓勵大學科研轉化，創立全港首家AI研究院。",
 ])
 def test_phrases_that_only_look_like_names_are_not(classifier: Classifier, text: str) -> None:
     assert found(classifier, text) == []
