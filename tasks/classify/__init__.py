@@ -138,7 +138,7 @@ class Classifier:
                 sector == companies[h.payload.company_id].sector
                 and abs(start - h.start) <= _SAME_TRADE_REACH for start, sector in trades)]
             rest = [h for h in wanting if h not in again]
-            investors = [h for h in rest if _among_investors(text, h)]
+            investors = [h for h in rest if _among_investors(text, h, sentences)]
             listed = _listed(text, accepted, [h for h in rest if h not in investors])
             accepted += again + investors + listed
             if decisions is not None:
@@ -307,7 +307,6 @@ _INVESTORS_ARE = re.compile(r"(?:投资方|投資方|投资人|投資人|投资�
 _LIST_REACH = 80
 _ITEM_BEFORE = frozenset("、，,和与與及")
 _ITEM_AFTER = frozenset("、，,和与與及等。；;")
-_SENTENCE_BREAK = re.compile(r"[。；;！？!?\n]")
 _MEDIUM_BEFORE = re.compile(r"(在|通过|通過|利用|打开|打開|关注|關注|登录|登錄|下载|下載|扫描|掃描|"
                             r"官方|加|联系|聯系|聯繫|合作|客服)\s?$")
 _MEDIUM_AFTER = re.compile(r"\s?(上(?![市线線涨漲调調半午])|里|裡|公众号|公眾號|小程序|视频号|視頻號|群|"
@@ -381,15 +380,14 @@ def _accept(text: str, views: list[str], start: int, end: int,
     return _Verdict(None, reason, other_sense, wanting)
 
 
-def _among_investors(text: str, hit: Hit[Alias]) -> bool:
-    """Whether the name is an item of a list the text gives as investors or shareholders
+def _among_investors(text: str, hit: Hit[Alias], sentences: Sentences) -> bool:
+    """Whether the name is an item of a list its sentence gives as investors or shareholders
     (投资方包括鄂尔多斯国投、中集车辆、地平线等): every item of it is an organisation."""
     if text[hit.end:hit.end + 1] not in _ITEM_AFTER:
         return False
-    heads = list(_INVESTORS_ARE.finditer(text, max(0, hit.start - _LIST_REACH), hit.start))
-    return bool(heads) and (heads[-1].end() == hit.start or (
-        text[hit.start - 1] in _ITEM_BEFORE
-        and not _SENTENCE_BREAK.search(text, heads[-1].end(), hit.start)))
+    sentence_start = max(sentences.span(hit.start)[0], hit.start - _LIST_REACH)
+    heads = list(_INVESTORS_ARE.finditer(text, sentence_start, hit.start))
+    return bool(heads) and (heads[-1].end() == hit.start or text[hit.start - 1] in _ITEM_BEFORE)
 
 
 def _listed(text: str, accepted: list[Hit[Alias]], wanting: list[Hit[Alias]]) -> list[Hit[Alias]]:

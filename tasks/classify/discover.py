@@ -434,9 +434,9 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
             bodies = [m.end() for m in _HAS_UNIVERSITY.finditer(text, before, start - 1)]
             if bodies and 2 <= start - 1 - bodies[-1] <= 4:
                 start = before
-        # a bureau of the text's own city or province may go by its level alone: 市财政局
         if suffix.endswith((")", "）")):  # 合伙企业（有限合伙）: the name, not its legal form
             end, suffix = end - len("（有限合伙）"), suffix[:-len("（有限合伙）")]
+        # a bureau of the text's own city or province may go by its level alone: 市财政局
         if suffix_start - start >= 2 or (kind == "government" and suffix_start - start == 1
                                          and text[start] in _LEVELS):
             add(start, end, kind, "suffix", suffix)
