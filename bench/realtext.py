@@ -214,24 +214,31 @@ def shared_pages(entries: list[dict]) -> Callable[[dict], str | None]:
 
 
 def _same_name(label: str, discovered: dict[str, str] | set[str]) -> str:
-    """The discovered name that is the labelled one: as written, with or without a place
+    """The discovered name that is the labelled one: as written, or either of them with a place
     before it (金银潭医院 for 武汉金银潭医院, 英国伦敦国王学院 for 伦敦国王学院) or the 市 of its
-    city (上海市集成电路产业投资基金), without its legal form (…引导基金 for
-    …引导基金合伙企业（有限合伙）), or with an abbreviation's full stop (… Corp.)."""
+    city (上海市集成电路产业投资基金), with or without its legal form (…引导基金 for
+    …引导基金合伙企业（有限合伙）, 北京左医科技有限公司 for 左医科技, Zbit Semiconductor for
+    Zbit Semiconductor, Inc.), or with an abbreviation's full stop (… Corp.)."""
     if label in discovered:
         return label
+    plain = _without_legal_form(label)
     return next((key for key in discovered if min(len(key), len(label)) >= 3
-                 and (_place_before(key, label) or _place_before(label, key)
-                      or key.replace("市", "", 1) == label.replace("市", "", 1)
-                      or _without_legal_form(key) == _without_legal_form(label)
+                 and (_same_plain(_without_legal_form(key), plain)
                       or key.removesuffix(".") == label.removesuffix("."))), label)
+
+
+def _same_plain(one: str, other: str) -> bool:
+    return (one == other or _place_before(one, other) or _place_before(other, one)
+            or one.replace("市", "", 1) == other.replace("市", "", 1))
 
 
 def _without_legal_form(name: str) -> str:
     return _LEGAL_FORM.sub("", name)
 
 
-_LEGAL_FORM = re.compile(r"(?:合[伙夥]企业(?:[（(]有限合[伙夥][）)])?|(?:股份)?有限(?:责任)?公司)$")
+_LEGAL_FORM = re.compile(r"(?:合[伙夥]企业(?:[（(]有限合[伙夥][）)])?|(?:股份)?有限(?:责任)?公司"
+                         r"|,? (?:Inc|Co|Corp|Ltd|Limited|Corporation)\.?(?:,? (?:Ltd|Limited)\.?)?)$",
+                         re.IGNORECASE)
 
 
 def _place_before(longer: str, shorter: str) -> bool:

@@ -152,6 +152,19 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
      [("云岫区融媒体中心", "media"), ("北辰微电子研发院", "university")]),
     ("湘江国投与余杭国投参投，十余家基金跟投。",
      [("湘江国投", "investor"), ("余杭国投", "investor")]),
+    # a name that begins with a numeral, or holds 方 (投资方 and 双方 are parties, not names)
+    ("本轮由万象创投、六岫资本领投，投资方还有哲方资本，双方将深化合作。",
+     [("万象创投", "investor"), ("六岫资本", "investor"), ("哲方资本", "investor")]),
+    # hospitals: 协和 holds 和; a university's affiliated hospital is one name
+    ("云岫协和医院的医生说，北辰医科大学附属儿童医院也上线了该系统。",
+     [("云岫协和医院", "other"), ("北辰医科大学附属儿童医院", "other")]),
+    # a source in brackets, an English legal name with its legal form or its city in brackets
+    ("【文章来源:云岫财富】\n节前最后一周，一笔融资落定。", [("云岫财富", "media")]),
+    # a photo credit that names a body: its kind is the body's
+    ("向日葵是一年生草本植物(圖/云岫市政府工務局)。", [("云岫市政府工務局", "government")]),
+    ("Lunaria Semiconductor (Hefei) Co., Ltd., Tidewater Semiconductor, Inc. and Acme Co. "
+     "will list.", [("Lunaria Semiconductor (Hefei) Co., Ltd.", "company"),
+                    ("Tidewater Semiconductor, Inc.", "company"), ("Acme Co.", "company")]),
 ])
 def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
                                              expected: list[tuple[str, str]]) -> None:
@@ -229,6 +242,13 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "去年园区设立百亿母基金,进一步形成基金促进产业的格局;这些基金正在密集披露子基金参股情况。",
     "此项投资亦象徵三期基金将加快布局;正是有这样的领导集团,才得以成事。",
     "另有财务资本跟投，瞄准千亿级市场化基金；料可鼓勵大學科研轉化，創立全港首家AI研究院。",
+    # a headline's last words are no part of a name on the next line
+    "Lunaria's Robotics Startups Raise Huge Rounds\nCapital is flooding into robots.",
+    # verbs and fields before an organisation word, parties, numbers that count
+    "高瓴在教育领域连续出手领投；四是連結本地大學；涵蓋醫療科技、量子科技。",
+    "根据移动机器人产业联盟的报告；若未登入\"個人新聞台帳號\"則看不到回覆。",
+    "本轮投资方与交易对手方之间，地方政府投资基金、地方国资母基金和关联方都未参与。",
+    "三大基金、一些基金与两张银行卡；多少山区中学在等；三檔子基金和一般創投都来了。",
 ])
 def test_phrases_that_only_look_like_names_are_not(classifier: Classifier, text: str) -> None:
     assert found(classifier, text) == []

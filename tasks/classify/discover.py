@@ -29,7 +29,7 @@ _SUFFIXES = {
     "government": "政府|市政府|区政府|區政府|县政府|縣政府|省政府|人民政府|管委会|管委會|管理委员会|"
                   "管理委員會|"  # a zone's name (…高新区) is a place; its 管委会 governs it
                   # a place's bureaus, courts, police, missions abroad
-                  "公安局|公安厅|公安廳|公安分局|派出所|住建局|发改局|發改局|商务局|商務局|教育局|"
+                  "公安局|公安厅|公安廳|工务局|工務局|公安分局|派出所|住建局|发改局|發改局|商务局|商務局|教育局|"
                   "教体局|金融局|统计局|統計局|财政局|財政局|税务局|稅務局|文物局|气象局|氣象局|"
                   "邮政局|郵政局|证监局|證監局|数据局|數據局|医保局|醫保局|商务厅|商務廳|教育厅|教育廳|"
                   "财政厅|財政廳|气象台|氣象台|卫健委|衛健委|发改委|發改委|网信办|網信辦|人民法院|人民检察院|人民檢察院|"
@@ -45,6 +45,7 @@ _SUFFIXES = {
              "博物馆|博物館|美术馆|美術館|图书馆|圖書館|纪念馆|紀念館",
 }
 _KIND_OF = {word: kind for kind, words in _SUFFIXES.items() for word in words.split("|")}
+_ENDING = re.compile(one_of(_KIND_OF) + "$")
 _HAS_UNIVERSITY = re.compile("大学|大學|学院|學院|科学院|科學院|中科院|社科院")
 _WEAK = ("科技", "汽车", "汽車", "机器人", "機器人", "半导体", "半導體", "保险", "保險", "产投", "產投",
          "电气", "電氣",  # 电气工程, 电气化
@@ -53,11 +54,11 @@ _WEAK = ("科技", "汽车", "汽車", "机器人", "機器人", "半导体", "�
 # Legal names, funds and government bodies run longer.
 _LONG_NAMES = ("基金", "有限公司", "有限责任公司", "股份有限公司", "管委会", "管委會", "管理委员会",
                "管理委員會", "合伙企业（有限合伙）", "合伙企业(有限合伙)", "合夥企業（有限合夥）",
-               "合夥企業(有限合夥)")
+               "合夥企業(有限合夥)", "医院", "醫院")
 # Characters and words a name does not run back over: a name starts after them.
 _STOP_CHARS = set("的在与與和由将將是为為对對及等了把从從被向其该該这這那于於至以而并並或也都就让讓给給但有"
-                  "跟同下外年月轮輪方称稱说說示已获獲经經据據今近后後前再又还還共到"
-                  "，。、；：！？“”‘’「」『』《》（）()【】[] \t\n,.;:!?\"'—…·•")
+                  "跟同下外年月轮輪称稱说說示去已获獲经經据據今近后後前再又还還共到"
+                  "，。、；：！？“”‘’「」『』《》（）()【】[]/／ \t\n,.;:!?\"'—…·•")
 _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方", "包括", "宣布", "完成", "团队",
                "團隊", "研究", "领域", "領域", "行业", "行業", "旗下", "联合", "聯合",
                "母公司", "子公司", "参与", "參與", "合作", "签约", "簽約", "牵头", "牽頭", "发展",
@@ -67,7 +68,12 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                "項目", "通往", "扩展", "擴展", "城市级", "国家级", "國家級", "重点", "重點", "没有", "沒有",
                # verbs a name follows ("带动社会资本", "设立引导基金"), never part of one
                "来自", "來自", "形成", "进一步", "進一步", "披露", "象征", "象徵",
-               "瞄准", "瞄準", "创立", "創立", "鼓励", "鼓勵",
+               "瞄准", "瞄準", "创立", "創立", "鼓励", "鼓勵", "出手", "连续", "連續", "连结", "連結",
+               # a party, not a name: 投资方, 双方, 对方 (湃方科技 and 哲方资本 are names)
+               "资方", "資方", "双方", "雙方", "各方", "对方", "對方", "买方", "買方", "卖方", "賣方",
+               "甲方", "乙方", "官方", "我方", "一方", "多方", "三方", "参与方", "參與方", "合作方",
+               "出资方", "出資方", "需求方", "供应方", "供應方", "收购方", "收購方", "领投方", "領投方",
+               "关联方", "關聯方", "手方", "地方", "方舱", "方艙",
                "震动", "震動", "展现出", "展現出", "带动", "帶動", "设立", "設立", "推进",
                "推進", "重视", "重視", "投入", "结合", "結合", "发行", "發行", "收购", "收購", "重塑",
                "深入", "包含", "发挥", "發揮", "押注", "促进", "促進", "加速", "吸引", "引入", "撬动",
@@ -88,7 +94,7 @@ _STOP_BACKWARDS = re.compile(one_of(w[::-1] for w in _STOP_WORDS)
 # Words of names that begin or end in a stop character: 示范区, 经济技术开发区, 东方, 同济.
 _NAME_WORDS = frozenset(("示范", "示範", "经济", "經濟", "经开", "經開", "东方", "東方", "南方",
                          "北方", "同济", "同濟", "同方", "方正", "外高", "共享", "成都", "首都", "户外",
-                         "戶外", "有色", "中共", "数据", "數據"))
+                         "戶外", "有色", "中共", "数据", "數據", "协和", "協和", "去哪"))
 _LEVELS = frozenset("市省区县區縣")  # of a government
 _CITY_INSIDE = re.compile(r"[（(][^\W\d_]{2,4}[）)]$")
 _MAX_NAME = 8  # characters before the suffix (14 before a legal name's 有限公司)
@@ -114,8 +120,12 @@ _ENGLISH_INVESTORS = {"capital", "ventures", "partners", "investment", "investme
                       "vc"}
 _ABBREVIATED = {"co", "corp", "inc", "ltd"}  # a name ends with their full stop: Acme Co.
 _ABBREVIATION_END = re.compile(r"\.(?:,? ?(?:Ltd|Limited)\b\.?)?")  # Acme Co., Ltd.
+_LEGAL_FORM_AFTER = re.compile(r",? (?:Inc|Corp|Co|Ltd)\.(?:,? ?Ltd\.)?|,? (?:Limited|LLC|PLC)\b")
 _ENGLISH_KIND = dict.fromkeys(_ENGLISH_INVESTORS, "investor") | {"university": "university"}
-_ENGLISH_NAME = re.compile(r"(?<![A-Za-z0-9$.])((?:[A-Z][A-Za-z0-9&.\-]*\s+){1,5})$")  # not $2.4B
+# Capitalised words on one line (a headline's last words are no name): not $2.4B.
+# A legal name may hold its city in brackets: Union Semiconductor (Hefei) Co.
+_ENGLISH_NAME = re.compile(r"(?<![A-Za-z0-9$.])([A-Z][A-Za-z0-9&.\-]*[ \t\xa0]+"
+                           r"(?:(?:[A-Z][A-Za-z0-9&.\-]*|\([A-Z][a-z]+\))[ \t\xa0]+){0,4})$")
 # The name goes on after its organisation word: China International Capital Corp, Guozhi
 # Investment (Shanghai) Private Equity Fund Management.
 _NAME_GOES_ON = re.compile(r" (?:\([A-Z][a-z]+\) )?[A-Z]")
@@ -144,7 +154,8 @@ _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|
                       r"長期|资金|資金|货币|貨幣|纯债|純債|债券|債券|指数|指數|CVC|合办|合辦|未来|未來|"
                       # a fund's holder or tranche: 市属母基金, 第三期基金
                       r"市属|市屬|省属|省屬|区属|區屬|"
-                      r"新生|领导|領導|财务|財務|第?[一二三四五六七八九十]期)+$")
+                      r"新生|领导|領導|财务|財務|第?[一二三四五六七八九十]期|"
+                      r"医疗|醫療|量子|移动|移動|个人|個人)+$")
 # A country's bureau is no kind of thing: 国家邮政局, 中国文物局.
 _NATIONAL = ("国家", "國家", "中国", "中國")
 # A product's model code before a category word: R1機器人, H2机器人.
@@ -163,6 +174,10 @@ _NO_NAME_AFTER = {"控股": ("股东", "股東", "子公司", "孙公司", "孫�
                   "证券": _TRADE_AFTER, "證券": _TRADE_AFTER, "保险": _TRADE_AFTER,
                   "保險": _TRADE_AFTER, "商报": _QUOTE_AFTER, "商報": _QUOTE_AFTER,
                   "工委": ("会", "會"), "国投": _INVESTING_AFTER, "國投": _INVESTING_AFTER}
+_NUMERAL = "[\\d一二三四五六七八九十百千万几多余两兩数數]"
+_MEASURE = "家|支|只|个|個|位|名|批|类|類|所|项|項"
+_AFTER_ONE_NUMERAL = ("张|張|档|檔|层|層|大|些|般|少|产|產|款|种|種|台|座|条|條|次|份|件|部|套|"
+                      "轮|輪")  # 三大基金, 一些基金, 多款机器人, 多少
 _QUANTIFIED = re.compile(r"^(?:多家|一家|两家|兩家|其他|相关|相關|上述|首个|首個|首家|"
                          r"全[港澳台市省区區国國球]首[家个個]|这家|這家|很多|"
                          r"众多|眾多|核心|公募|另一|另外|基层|基層|三甲|二甲|企业(?!家)|企業(?!家)|"
@@ -171,9 +186,10 @@ _QUANTIFIED = re.compile(r"^(?:多家|一家|两家|兩家|其他|相关|相關|
                          r"头部|頭部|"
                          r"社会|社會|耐心|风险|風險|产业|產業|民间|民間|国有|國有|外资|外資|境外|"
                          r"战略|戰略|国家|國家|国内|國內|海外|政府|引导|引導|专利|專利|"
-                         # 余 only after a number (十余家): 余杭 is a place
-                         r"[\d一二三四五六七八九十百千万几多两兩数數][\d一二三四五六七八九十百千万几多余两兩数數]*"
-                         r"(?:家|支|只|个|個|位|名|批|类|類|所|项|項)?)")
+                         # a number: 余 only after one (十余家, while 余杭 is a place); one Chinese
+                         # numeral only with its measure word (三家, while 万物创投 is a name)
+                         rf"(?:\d{_NUMERAL}*|{_NUMERAL}{{2,}})(?:{_MEASURE})?|"
+                         rf"[一二三四五六七八九十百千万几多两兩数數](?:{_MEASURE}|{_AFTER_ONE_NUMERAL}))")
 # An amount in a name describes a tranche, not a firm: 1000亿级基金.
 _AMOUNT_IN = re.compile(r"[\d十百千]\s*[亿億万萬]")
 # An amount before a name describes a tranche, not a firm: "100亿元的设计基金".
@@ -183,8 +199,8 @@ _AMOUNT_BEFORE = re.compile(r"[\d.]+\s*[亿億万萬千百]?\s*(元|美元|人�
 _SOURCES = {
     "据": re.compile(r"[“\"「《]?(?P<name>(?:(?!记者|記者)[^\W_]){2,10})[”\"」》]?(?:的)?(?:不完全)?"
                     r"(?:报道|報導|报導|统计|統計|数据|數據|消息|援引|记者|記者)"),
-    "来源": re.compile(r"\s?[:：|｜丨]\s*(?P<name>[^\W_][^\s，。、；：,;:|｜（()）]{1,11})"
-                      r"(?=[\s，。、；|｜（()）]|$)"),
+    "来源": re.compile(r"\s?[:：|｜丨]\s*(?P<name>[^\W_][^\s，。、；：,;:|｜（()）【】]{1,11})"
+                      r"(?=[\s，。、；|｜（()）】]|$)"),
     # a photo credit: （图／CFP）, (图片来源：…) is 来源's
     "（图": re.compile(r"[／/:：]\s*(?P<name>[^\W_][^\s）)／/]{1,11})[）)]"),
     # a report quoted by its name: 引述「划重点KeyPoints」消息
@@ -359,7 +375,9 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
                 and not _NO_NAME.search(text, start, end)
                 and not _NOT_IN_SOURCE.search(text, start, end)
                 and not _NO_SOURCE_NAME.fullmatch(text, start, end)):
-            add(start, end, "media", "source")
+            # a source is media unless its name says otherwise: 据北辰大学统计, (图/…市政府)
+            ending = _ENDING.search(text, start, end)
+            add(start, end, _KIND_OF[ending.group()] if ending else "media", "source")
     if "“" in text or "「" in text or '"' in text:
         for quoted in _QUOTED_NAME.finditer(text):
             add(*quoted.span("name"), "company", "quoted")
@@ -403,6 +421,8 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
             last = text[start:end].lower()
             if last in _ABBREVIATED and (stop := _ABBREVIATION_END.match(text, end)):
                 end = stop.end()  # Acme Co., Acme Co., Ltd.
+            elif legal := _LEGAL_FORM_AFTER.match(text, end):
+                end = legal.end()  # Zbit Semiconductor, Inc.: its legal form is no list item
             add(name, end, _ENGLISH_KIND.get(last, "company"), "english")
     for end, suffix_start in longest.items():
         if end in followed:
