@@ -165,6 +165,11 @@ def test_a_word_list_pattern_finds_the_longest_word_first_as_an_alternation_woul
     ("微软发布了新版 Microsoft Edge。", ["microsoft"]),
     ("農場小編在臉書直播表示，蘋果掉光了。", []),
     ("Facebook宣布推出新的广告工具。", ["meta"]),
+    # a saying that is also a brand, a date before 经, a product line at a handset maker
+    ("行者无疆，他一路向西走到了海边。", []),
+    ("AR眼镜品牌行者无疆完成新一轮融资。", ["viture"]),
+    ("该议案已于2025年7月7日经董事会审议通过。", []),
+    ("他曾担任荣耀产品线总经理。", ["honor"]),
 ])
 def test_company_rules(classifier: Classifier, text: str, expected: list[str]) -> None:
     assert ids(classifier, text) == expected

@@ -160,6 +160,11 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
      [("云岫协和医院", "other"), ("北辰医科大学附属儿童医院", "other")]),
     # a source in brackets, an English legal name with its legal form or its city in brackets
     ("【文章来源:云岫财富】\n节前最后一周，一笔融资落定。", [("云岫财富", "media")]),
+    # a name found again with its legal form is found once; a firm before the facility it names
+    ("Lunaria Capital Investment makes a move. Lunaria Capital Investment Co., Ltd. signed.",
+     [("Lunaria Capital Investment", "investor")]),
+    ("星渚科技、北辰科技、华为与云岫科技智算中心、零碳智能物流产业园都已落地。",
+     [("星渚科技", "company"), ("北辰科技", "company"), ("云岫科技", "company")]),
     # a photo credit that names a body: its kind is the body's
     ("向日葵是一年生草本植物(圖/云岫市政府工務局)。", [("云岫市政府工務局", "government")]),
     ("Lunaria Semiconductor (Hefei) Co., Ltd., Tidewater Semiconductor, Inc. and Acme Co. "
@@ -242,6 +247,10 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "去年园区设立百亿母基金,进一步形成基金促进产业的格局;这些基金正在密集披露子基金参股情况。",
     "此项投资亦象徵三期基金将加快布局;正是有这样的领导集团,才得以成事。",
     "另有财务资本跟投，瞄准千亿级市场化基金；料可鼓勵大學科研轉化，創立全港首家AI研究院。",
+    # a headline's words, a hyphenated word, kinds of robot, fund and source
+    "What's the Big Deal About Embodied Intelligence?\nShaping the Future of Humanoid Robotics.",
+    "It earned its National-Local Co-construction status last year.",
+    "大基金三期是推动产业链发展的重要母基金之一。據供應鏈消息人士透露，訂單已下。",
     # a headline's last words are no part of a name on the next line
     "Lunaria's Robotics Startups Raise Huge Rounds\nCapital is flooding into robots.",
     # verbs and fields before an organisation word, parties, numbers that count

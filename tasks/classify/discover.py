@@ -45,6 +45,8 @@ _SUFFIXES = {
              "博物馆|博物館|美术馆|美術館|图书馆|圖書館|纪念馆|紀念館",
 }
 _KIND_OF = {word: kind for kind, words in _SUFFIXES.items() for word in words.split("|")}
+_FACILITY = re.compile("(?:智算中心|数据中心|數據中心|算力中心|渲染中心|产业园|產業園|基地|园区|園區|"
+                       "项目|項目)$")
 _ENDING = re.compile(one_of(_KIND_OF) + "$")
 _HAS_UNIVERSITY = re.compile("大学|大學|学院|學院|科学院|科學院|中科院|社科院")
 _WEAK = ("科技", "汽车", "汽車", "机器人", "機器人", "半导体", "半導體", "保险", "保險", "产投", "產投",
@@ -121,6 +123,8 @@ _ENGLISH_INVESTORS = {"capital", "ventures", "partners", "investment", "investme
 _ABBREVIATED = {"co", "corp", "inc", "ltd"}  # a name ends with their full stop: Acme Co.
 _ABBREVIATION_END = re.compile(r"\.(?:,? ?(?:Ltd|Limited)\b\.?)?")  # Acme Co., Ltd.
 _LEGAL_FORM_AFTER = re.compile(r",? (?:Inc|Corp|Co|Ltd)\.(?:,? ?Ltd\.)?|,? (?:Limited|LLC|PLC)\b")
+# A name found again with its legal form is the same: Acme Capital, then Acme Capital Co., Ltd.
+_LEGAL_FORM_END = re.compile(f"(?:{_LEGAL_FORM_AFTER.pattern})$")
 _ENGLISH_KIND = dict.fromkeys(_ENGLISH_INVESTORS, "investor") | {"university": "university"}
 # Capitalised words on one line (a headline's last words are no name): not $2.4B.
 # A legal name may hold its city in brackets: Union Semiconductor (Hefei) Co.
@@ -135,7 +139,9 @@ _ENGLISH_NOT_NAME = {"in", "the", "a", "an", "and", "of", "for", "to", "at", "on
                      "both", "all", "many", "some", "other", "chinese", "american", "u.s.", "us",
                      "china's", "global", "western", "while", "but", "when", "artificial",
                      "embodied", "business", "general", "machine", "generative", "physical",
-                     "corporate", "venture", "strategic", "ai"}
+                     "corporate", "venture", "strategic", "ai", "humanoid"}
+_HEADLINE_WORD = re.compile(r"\b(?:About|Is|Are|Was|Were|Why|How|What|Will|Raises?|Races?|Shapes?|"
+                            r"Makes?|Eyes|After|From|Into|Over|Behind|Against)[ \t]+")
 # A prefix made only of these is a kind of thing, not a name: 人形机器人, 美元基金, 股份制银行.
 _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|投資|管理|产业|產業|创业|創業|股权|股權|"
                       r"上市公司|"
@@ -155,7 +161,7 @@ _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|
                       # a fund's holder or tranche: 市属母基金, 第三期基金
                       r"市属|市屬|省属|省屬|区属|區屬|"
                       r"新生|领导|領導|财务|財務|第?[一二三四五六七八九十]期|"
-                      r"医疗|醫療|量子|移动|移動|个人|個人)+$")
+                      r"医疗|醫療|量子|移动|移動|个人|個人|重要)+$")
 # A country's bureau is no kind of thing: 国家邮政局, 中国文物局.
 _NATIONAL = ("国家", "國家", "中国", "中國")
 # A product's model code before a category word: R1機器人, H2机器人.
@@ -251,6 +257,7 @@ _NOT_IN_SOURCE = re.compile("来自|來自|担任|擔任|成为|成為|作为|�
                             "两路|兩路")
 # A source that is no name: 台媒, 港媒; 交管部门, 龙湖方面, 业内人士.
 _NO_SOURCE_NAME = re.compile(r"[^\W_]{1,2}媒|(?:网络|網絡|互联网|互聯網|网上|網上).*|"
+                             r"供应链|供應鏈|产业链|產業鏈|"
                              r".*(?:部门|部門|方面|人士|人员|人員|官员|官員|负责人|負責人)")
 # Said to a source's reporter (温先生告诉南都记者, 负责人向记者表示): the name follows the verb.
 _TOLD = re.compile(r".*(?:告诉|告訴|向|对|對|接受)")
@@ -347,7 +354,8 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
                       or _QUANTIFIED.fullmatch(prefix[:inner.start()])):
             start, name, prefix = (start + inner.end(), name[inner.end():],
                                    prefix[inner.end():])
-        if (len(name) >= _MIN_LENGTH and name not in found and not _overlaps(taken, start, end)
+        if (len(name) >= _MIN_LENGTH and name not in found
+                and _LEGAL_FORM_END.sub("", name) not in found and not _overlaps(taken, start, end)
                 and not ((_QUANTIFIED.match(prefix) or _GENERIC.match(prefix))
                          and not (kind == "government" and prefix in _NATIONAL))
                 and not (kind == "company" and _MODEL_CODE.search(prefix))
@@ -416,6 +424,7 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
             if start - name_start >= 2 and text[name_start:start] not in _NO_ROLE_NAME:
                 add(name_start, start, "company" if term in _FOUNDED else "investor", "role")
         elif (text[start].isupper() and not _NAME_GOES_ON.match(text, end)
+              and not text.startswith("-", end)  # National-Local Co-construction
               and (name := _english_name(text, start)) is not None
               and not text.endswith(") ", 0, name)):  # the name runs on before (Shanghai)
             last = text[start:end].lower()
@@ -507,8 +516,19 @@ def _list_items(text: str, named: list[tuple[int, int, str]], catalog: set[int]
             items_found += [item for (s, e), held in zip(items, inside, strict=True)
                             if not held and not _NOT_ORGANISATION.fullmatch(text, s, e)
                             and text[s:e] not in _PLACES
-                            and (item := _before_title(text, s, e, kind))]
+                            and (cut := _before_facility(text, s, e))
+                            and (item := _before_title(text, s, cut, kind))]
     return items_found
+
+
+def _before_facility(text: str, start: int, end: int) -> int | None:
+    """The end of the list item, or of the firm before a facility the item names (提尔科技智算中心:
+    提尔科技); None when it names a facility of no firm (零碳智能物流产业园)."""
+    facility = _FACILITY.search(text, start, end)
+    if facility is None:
+        return end
+    owner = _ENDING.search(text, start, facility.start())
+    return facility.start() if owner and facility.start() - start > len(owner.group()) else None
 
 
 def _before_title(text: str, start: int, end: int, kind: str) -> tuple[int, int, str] | None:
@@ -591,7 +611,9 @@ def _english_name(text: str, suffix_start: int) -> int | None:
     if found is None:
         return None
     start = found.start(1)
-    for word in found.group(1).split():
+    for headline in _HEADLINE_WORD.finditer(text, start, suffix_start):
+        start = headline.end()  # a headline's: What's the Big Deal About Embodied Intelligence
+    for word in text[start:suffix_start].split():
         if word.lower() not in _ENGLISH_NOT_NAME:
             return start
         start = text.index(word, start) + len(word)
