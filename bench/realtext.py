@@ -216,9 +216,10 @@ def shared_pages(entries: list[dict]) -> Callable[[dict], str | None]:
 def _same_name(label: str, discovered: dict[str, str] | set[str]) -> str:
     """The discovered name that is the labelled one: as written, or either of them with a place
     before it (金银潭医院 for 武汉金银潭医院, 英国伦敦国王学院 for 伦敦国王学院) or the 市 of its
-    city (上海市集成电路产业投资基金), with or without its legal form (…引导基金 for
-    …引导基金合伙企业（有限合伙）, 北京左医科技有限公司 for 左医科技, Zbit Semiconductor for
-    Zbit Semiconductor, Inc.), or with an abbreviation's full stop (… Corp.)."""
+    city (上海市集成电路产业投资基金), with or without its legal form and the city in brackets
+    before it (…引导基金 for …引导基金合伙企业（有限合伙）, 北京左医科技有限公司 for 左医科技,
+    Zbit Semiconductor for Zbit Semiconductor, Inc., Acme Semiconductor for Acme Semiconductor
+    (Shanghai) Co., Ltd.), or with an abbreviation's full stop (… Corp.)."""
     if label in discovered:
         return label
     plain = _without_legal_form(label)
@@ -233,7 +234,11 @@ def _same_plain(one: str, other: str) -> bool:
 
 
 def _without_legal_form(name: str) -> str:
-    return _LEGAL_FORM.sub("", name)
+    """The name without its legal form and the city a legal name holds in brackets."""
+    return _CITY_IN_BRACKETS.sub("", _LEGAL_FORM.sub("", name))
+
+
+_CITY_IN_BRACKETS = re.compile(r" ?[（(][^\W\d_]{2,10}[）)]$")
 
 
 _LEGAL_FORM = re.compile(r"(?:合[伙夥]企业(?:[（(]有限合[伙夥][）)])?|(?:股份)?有限(?:责任)?公司"

@@ -251,6 +251,7 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "What's the Big Deal About Embodied Intelligence?\nShaping the Future of Humanoid Robotics.",
     "It earned its National-Local Co-construction status last year.",
     "大基金三期是推动产业链发展的重要母基金之一。據供應鏈消息人士透露，訂單已下。",
+    "該項目是首個與本港大學共同開展的科研項目。",  # the territory's universities
     # a headline's last words are no part of a name on the next line
     "Lunaria's Robotics Startups Raise Huge Rounds\nCapital is flooding into robots.",
     # verbs and fields before an organisation word, parties, numbers that count

@@ -161,7 +161,7 @@ _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|
                       # a fund's holder or tranche: 市属母基金, 第三期基金
                       r"市属|市屬|省属|省屬|区属|區屬|"
                       r"新生|领导|領導|财务|財務|第?[一二三四五六七八九十]期|"
-                      r"医疗|醫療|量子|移动|移動|个人|個人|重要)+$")
+                      r"医疗|醫療|量子|移动|移動|个人|個人|重要|本港)+$")
 # A country's bureau is no kind of thing: 国家邮政局, 中国文物局.
 _NATIONAL = ("国家", "國家", "中国", "中國")
 # A product's model code before a category word: R1機器人, H2机器人.
