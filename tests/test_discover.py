@@ -165,6 +165,7 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
      [("Lunaria Capital Investment", "investor")]),
     ("星渚科技、北辰科技、华为与云岫科技智算中心、零碳智能物流产业园都已落地。",
      [("星渚科技", "company"), ("北辰科技", "company"), ("云岫科技", "company")]),
+    ("會上，云岫市交通管理局宣布新規。", [("云岫市交通管理局", "government")]),
     # a photo credit that names a body: its kind is the body's
     ("向日葵是一年生草本植物(圖/云岫市政府工務局)。", [("云岫市政府工務局", "government")]),
     ("Lunaria Semiconductor (Hefei) Co., Ltd., Tidewater Semiconductor, Inc. and Acme Co. "
@@ -252,6 +253,7 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "It earned its National-Local Co-construction status last year.",
     "大基金三期是推动产业链发展的重要母基金之一。據供應鏈消息人士透露，訂單已下。",
     "該項目是首個與本港大學共同開展的科研項目。",  # the territory's universities
+    "交通管理局也同意，市场监督管理局和药品监督管理局也来了。",  # kinds of bureau
     # a headline's last words are no part of a name on the next line
     "Lunaria's Robotics Startups Raise Huge Rounds\nCapital is flooding into robots.",
     # verbs and fields before an organisation word, parties, numbers that count
