@@ -170,6 +170,9 @@ def test_a_word_list_pattern_finds_the_longest_word_first_as_an_alternation_woul
     ("AR眼镜品牌行者无疆完成新一轮融资。", ["viture"]),
     ("该议案已于2025年7月7日经董事会审议通过。", []),
     ("他曾担任荣耀产品线总经理。", ["honor"]),
+    # a medium's masthead before its column; firms by their company names
+    ("投资界-解码LP获悉，深圳发布新方案。", ["pedaily"]),
+    ("裹动智驾(AutoX)与北京初速（Momenta）获得牌照；子弹的初速很高。", ["autox", "momenta"]),
 ])
 def test_company_rules(classifier: Classifier, text: str, expected: list[str]) -> None:
     assert ids(classifier, text) == expected

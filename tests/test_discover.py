@@ -166,6 +166,16 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
     ("星渚科技、北辰科技、华为与云岫科技智算中心、零碳智能物流产业园都已落地。",
      [("星渚科技", "company"), ("北辰科技", "company"), ("云岫科技", "company")]),
     ("會上，云岫市交通管理局宣布新規。", [("云岫市交通管理局", "government")]),
+    ("6月20日，云岫市交通运输局举办授牌活动。", [("云岫市交通运输局", "government")]),
+    # a name that goes on after its organisation word is not cut there
+    ("Lumen Investment (Shanghai) Private Equity Fund Management Co said.",
+     [("Lumen Investment (Shanghai) Private Equity Fund Management Co", "company")]),
+    # a partnership, and a long legal name in English
+    ("It invested through Shanghai Lunaria Hengyue Technology Partnership, a filing showed.",
+     [("Shanghai Lunaria Hengyue Technology Partnership", "company")]),
+    ("In Shanghai, the Shanghai Tidewater Intelligence Innovation Venture Investment Partnership "
+     "closed its fund.",
+     [("Shanghai Tidewater Intelligence Innovation Venture Investment Partnership", "company")]),
     # a photo credit that names a body: its kind is the body's
     ("向日葵是一年生草本植物(圖/云岫市政府工務局)。", [("云岫市政府工務局", "government")]),
     ("Lunaria Semiconductor (Hefei) Co., Ltd., Tidewater Semiconductor, Inc. and Acme Co. "
@@ -198,8 +208,6 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "他带着孩子去过许多医院，也问过哪家医院最好；应急医院和定点医院都已启用。",
     "调查结果应当随案移送人民检察院，或由上一级人民检察院决定。",
     "孩子们终于学会了游泳，这所学校的初中学生也来了。",
-    # a name that goes on after its organisation word is not cut there
-    "Lumen Investment (Shanghai) Private Equity Fund Management Co said.",
     "The Chinese government said it would respond.",
     # a person's byline, a maker's quote
     "文丨王一\n今年以来，机器人赛道持续升温。",
@@ -254,6 +262,8 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "大基金三期是推动产业链发展的重要母基金之一。據供應鏈消息人士透露，訂單已下。",
     "該項目是首個與本港大學共同開展的科研項目。",  # the territory's universities
     "交通管理局也同意，市场监督管理局和药品监督管理局也来了。",  # kinds of bureau
+    "交通运输局发布通知；统筹整合基金资源；面向城区智驾场景的芯片，高阶智驾芯片市场。",
+    "Lunaria adds Beijing, Shenzhen government funds as shareholders.",
     # a headline's last words are no part of a name on the next line
     "Lunaria's Robotics Startups Raise Huge Rounds\nCapital is flooding into robots.",
     # verbs and fields before an organisation word, parties, numbers that count

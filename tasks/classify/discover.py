@@ -29,7 +29,7 @@ _SUFFIXES = {
     "government": "政府|市政府|区政府|區政府|县政府|縣政府|省政府|人民政府|管委会|管委會|管理委员会|"
                   "管理委員會|"  # a zone's name (…高新区) is a place; its 管委会 governs it
                   # a place's bureaus, courts, police, missions abroad
-                  "公安局|公安厅|公安廳|工务局|工務局|管理局|公安分局|派出所|住建局|发改局|發改局|商务局|商務局|教育局|"
+                  "公安局|公安厅|公安廳|工务局|工務局|管理局|运输局|運輸局|公安分局|派出所|住建局|发改局|發改局|商务局|商務局|教育局|"
                   "教体局|金融局|统计局|統計局|财政局|財政局|税务局|稅務局|文物局|气象局|氣象局|"
                   "邮政局|郵政局|证监局|證監局|数据局|數據局|医保局|醫保局|商务厅|商務廳|教育厅|教育廳|"
                   "财政厅|財政廳|气象台|氣象台|卫健委|衛健委|发改委|發改委|网信办|網信辦|人民法院|人民检察院|人民檢察院|"
@@ -117,7 +117,7 @@ _MAX_ROLE_NAME = 8
 ENGLISH = ("capital", "ventures", "partners", "investment", "investments", "technologies",
            "technology", "robotics", "labs", "holdings", "holding", "semiconductor", "motors",
            "group", "fund", "intelligence", "medical", "materials", "university", "vc", "co",
-           "corp", "inc", "ltd", "limited", "electronics", "industries")
+           "corp", "inc", "ltd", "limited", "electronics", "industries", "partnership")
 _ENGLISH_INVESTORS = {"capital", "ventures", "partners", "investment", "investments", "fund",
                       "vc"}
 _ABBREVIATED = {"co", "corp", "inc", "ltd"}  # a name ends with their full stop: Acme Co.
@@ -129,7 +129,7 @@ _ENGLISH_KIND = dict.fromkeys(_ENGLISH_INVESTORS, "investor") | {"university": "
 # Capitalised words on one line (a headline's last words are no name): not $2.4B.
 # A legal name may hold its city in brackets: Union Semiconductor (Hefei) Co.
 _ENGLISH_NAME = re.compile(r"(?<![A-Za-z0-9$.])([A-Z][A-Za-z0-9&.\-]*[ \t\xa0]+"
-                           r"(?:(?:[A-Z][A-Za-z0-9&.\-]*|\([A-Z][a-z]+\))[ \t\xa0]+){0,4})$")
+                           r"(?:(?:[A-Z][A-Za-z0-9&.\-]*|\([A-Z][a-z]+\))[ \t\xa0]+){0,6})$")
 # The name goes on after its organisation word: China International Capital Corp, Guozhi
 # Investment (Shanghai) Private Equity Fund Management.
 _NAME_GOES_ON = re.compile(r" (?:\([A-Z][a-z]+\) )?[A-Z]")
@@ -139,7 +139,7 @@ _ENGLISH_NOT_NAME = {"in", "the", "a", "an", "and", "of", "for", "to", "at", "on
                      "both", "all", "many", "some", "other", "chinese", "american", "u.s.", "us",
                      "china's", "global", "western", "while", "but", "when", "artificial",
                      "embodied", "business", "general", "machine", "generative", "physical",
-                     "corporate", "venture", "strategic", "ai", "humanoid"}
+                     "corporate", "venture", "strategic", "ai", "humanoid", "state-backed"}
 _HEADLINE_WORD = re.compile(r"\b(?:About|Is|Are|Was|Were|Why|How|What|Will|Raises?|Races?|Shapes?|"
                             r"Makes?|Eyes|After|From|Into|Over|Behind|Against)[ \t]+")
 # A prefix made only of these is a kind of thing, not a name: 人形机器人, 美元基金, 股份制银行.
@@ -163,7 +163,9 @@ _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|
                       r"新生|领导|領導|财务|財務|第?[一二三四五六七八九十]期|"
                       r"医疗|醫療|量子|移动|移動|个人|個人|重要|本港|"
                       # kinds of bureau: 交通管理局, 市场监督管理局
-                      r"交通|监督|監督|药品|藥品|道路|海事)+$")
+                      r"交通|监督|監督|药品|藥品|道路|海事|统筹|統籌|整合|"
+                      # kinds of driving: 城区智驾, 高阶智驾
+                      r"城区|城區|高阶|高階|城市|高速|辅助|輔助|端到端|全场景|全場景)+$")
 # A country's bureau is no kind of thing: 国家邮政局, 中国文物局.
 _NATIONAL = ("国家", "國家", "中国", "中國")
 # A product's model code before a category word: R1機器人, H2机器人.
@@ -276,7 +278,10 @@ _ENGLISH_BODIES = (
     ("government", re.compile(r"\b(?:Ministry|Department|Bureau|Commission|Administration) of"
                               + _OF_WORDS)),
     ("government", re.compile(r"\b(?:[A-Z][a-z]+(?: [A-Z][a-z]+)?|U\.S\.|US|UK) "
-                              r"(?:municipal |city |provincial )?government\b")),
+                              r"(?:municipal |city |provincial )?government\b"
+                              # a kind of thing the government has: government funds
+                              r"(?! (?:funds?|bonds?|debt|subsidies|support|spending|polic(?:y|ies)|"
+                              r"guidance funds?|-backed))")),
     # the government of Hangzhou; the city of Chengdu as a party (with the city of …), not as
     # a place (in the southern city of …)
     ("government", re.compile(r"\b(?:[Gg]overnment|(?:(?<=with the )|(?<=by the )|(?<=and the )"
