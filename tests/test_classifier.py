@@ -172,6 +172,13 @@ def test_a_word_list_pattern_finds_the_longest_word_first_as_an_alternation_woul
     ("他曾担任荣耀产品线总经理。", ["honor"]),
     # a medium's masthead before its column; firms by their company names
     ("投资界-解码LP获悉，深圳发布新方案。", ["pedaily"]),
+    # ordinary senses: a new capital, a flower, a heading, a wave; "invested in by Tencent"
+    ("汤在亳这里营建新国都、积蓄粮草。", []),
+    ("Snapdragon is a cool-season flower with racemes (spikes). Snapdragon is diverse.", []),
+    ("Hooves of an ox.\nNature and Behavior\nDespite its fear, it is kind.", []),
+    ("The study was published in Nature on Monday.", ["nature"]),
+    ("具身智能的发展浪潮即将来临，算力需求很大。", []),
+    ("同样获得腾讯投资的上海 MiniMax 已申请上市。", ["tencent", "minimax"]),
     ("裹动智驾(AutoX)与北京初速（Momenta）获得牌照；子弹的初速很高。", ["autox", "momenta"]),
 ])
 def test_company_rules(classifier: Classifier, text: str, expected: list[str]) -> None:

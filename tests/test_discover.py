@@ -167,6 +167,12 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
      [("星渚科技", "company"), ("北辰科技", "company"), ("云岫科技", "company")]),
     ("會上，云岫市交通管理局宣布新規。", [("云岫市交通管理局", "government")]),
     ("6月20日，云岫市交通运输局举办授牌活动。", [("云岫市交通运输局", "government")]),
+    ("会上，中共云岫市委员会与云岫市投资促进局、北辰市农业农村局签约。",
+     [("中共云岫市委员会", "government"), ("云岫市投资促进局", "government"),
+      ("北辰市农业农村局", "government")]),
+    # a list that runs into a clause ends there: its trades are no firms
+    ("蔚来、国轩高科、星渚科技和青岚动力分别是高端智能电动汽车、锂离子动力电池研发生产、"
+     "专业存储器封装测试行业的领军企业。", [("星渚科技", "company")]),
     # a name that goes on after its organisation word is not cut there
     ("Lumen Investment (Shanghai) Private Equity Fund Management Co said.",
      [("Lumen Investment (Shanghai) Private Equity Fund Management Co", "company")]),
@@ -264,6 +270,8 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "交通管理局也同意，市场监督管理局和药品监督管理局也来了。",  # kinds of bureau
     "交通运输局发布通知；统筹整合基金资源；面向城区智驾场景的芯片，高阶智驾芯片市场。",
     "Lunaria adds Beijing, Shenzhen government funds as shareholders.",
+    "作为最早领投天使轮的机构，它收获颇丰。当诸多创投机构激烈争夺时，公司要接住资本的热度。",
+    "其中一個基金籌資完成；京蒙对口协作区政府领导出席；当地三大先导产业母基金已设立。",
     # a headline's last words are no part of a name on the next line
     "Lunaria's Robotics Startups Raise Huge Rounds\nCapital is flooding into robots.",
     # verbs and fields before an organisation word, parties, numbers that count

@@ -29,13 +29,16 @@ _SUFFIXES = {
     "government": "政府|市政府|区政府|區政府|县政府|縣政府|省政府|人民政府|管委会|管委會|管理委员会|"
                   "管理委員會|"  # a zone's name (…高新区) is a place; its 管委会 governs it
                   # a place's bureaus, courts, police, missions abroad
-                  "公安局|公安厅|公安廳|工务局|工務局|管理局|运输局|運輸局|公安分局|派出所|住建局|发改局|發改局|商务局|商務局|教育局|"
+                  "公安局|公安厅|公安廳|工务局|工務局|管理局|运输局|運輸局|投资促进局|投資促進局|"
+                  "农业农村局|農業農村局|农牧厅|農牧廳|科技局|工信局|经信局|經信局|市场监管局|市場監管局|"
+                  "生态环境局|生態環境局|自然资源局|自然資源局|人社局|卫健局|衛健局|交通局|公安分局|派出所|住建局|发改局|發改局|商务局|商務局|教育局|"
                   "教体局|金融局|统计局|統計局|财政局|財政局|税务局|稅務局|文物局|气象局|氣象局|"
                   "邮政局|郵政局|证监局|證監局|数据局|數據局|医保局|醫保局|商务厅|商務廳|教育厅|教育廳|"
                   "财政厅|財政廳|气象台|氣象台|卫健委|衛健委|发改委|發改委|网信办|網信辦|人民法院|人民检察院|人民檢察院|"
                   "大使馆|大使館|总领馆|總領館|领事馆|領事館|"
                   "众议院|眾議院|参议院|參議院|"  # a country's chambers, a party's committees
-                  "市委|省委|区委|區委|县委|縣委|工委|"
+                  "市委|省委|区委|區委|县委|縣委|工委|市委员会|市委員會|省委员会|省委員會|"
+                  "区委员会|區委員會|县委员会|縣委員會|"
                   "地方法院|上诉法院|上訴法院|最高法院|联邦法院|聯邦法院",
     "media": "电视台|電視台|卫视|衛視|日报|日報|晚报|晚報|晨报|晨報|早报|早報|商报|商報|周刊|週刊|"
              "月刊|季刊|新闻台|新聞台|融媒体中心|融媒體中心|出版社",
@@ -59,7 +62,7 @@ _LONG_NAMES = ("基金", "有限公司", "有限责任公司", "股份有限公�
                "合夥企業(有限合夥)", "医院", "醫院")
 # Characters and words a name does not run back over: a name starts after them.
 _STOP_CHARS = set("的在与與和由将將是为為对對及等了把从從被向其该該这這那于於至以而并並或也都就让讓给給但有"
-                  "跟同下外年月轮輪称稱说說示去已获獲经經据據今近后後前再又还還共到"
+                  "跟同下外年月轮輪称稱说說示去当當已获獲经經据據今近后後前再又还還共到"
                   "，。、；：！？“”‘’「」『』《》（）()【】[]/／ \t\n,.;:!?\"'—…·•")
 _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方", "包括", "宣布", "完成", "团队",
                "團隊", "研究", "领域", "領域", "行业", "行業", "旗下", "联合", "聯合",
@@ -71,6 +74,8 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                # verbs a name follows ("带动社会资本", "设立引导基金"), never part of one
                "来自", "來自", "形成", "进一步", "進一步", "披露", "象征", "象徵",
                "瞄准", "瞄準", "创立", "創立", "鼓励", "鼓勵", "出手", "连续", "連續", "连结", "連結",
+               "最早", "率先", "首次", "再次", "继续", "繼續", "共同", "接住", "其中", "对口", "對口",
+               "当地", "當地", "分别", "分別",
                # a party, not a name: 投资方, 双方, 对方 (湃方科技 and 哲方资本 are names)
                "资方", "資方", "双方", "雙方", "各方", "对方", "對方", "买方", "買方", "卖方", "賣方",
                "甲方", "乙方", "官方", "我方", "一方", "多方", "三方", "参与方", "參與方", "合作方",
@@ -96,7 +101,8 @@ _STOP_BACKWARDS = re.compile(one_of(w[::-1] for w in _STOP_WORDS)
 # Words of names that begin or end in a stop character: 示范区, 经济技术开发区, 东方, 同济.
 _NAME_WORDS = frozenset(("示范", "示範", "经济", "經濟", "经开", "經開", "东方", "東方", "南方",
                          "北方", "同济", "同濟", "同方", "方正", "外高", "共享", "成都", "首都", "户外",
-                         "戶外", "有色", "中共", "数据", "數據", "协和", "協和", "去哪"))
+                         "戶外", "有色", "中共", "数据", "數據", "协和", "協和", "去哪", "当当", "當當",
+                         "当虹", "當虹", "当升", "當升", "当代", "當代"))
 _LEVELS = frozenset("市省区县區縣")  # of a government
 _CITY_INSIDE = re.compile(r"[（(][^\W\d_]{2,4}[）)]$")
 _MAX_NAME = 8  # characters before the suffix (14 before a legal name's 有限公司)
@@ -165,7 +171,7 @@ _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|
                       # kinds of bureau: 交通管理局, 市场监督管理局
                       r"交通|监督|監督|药品|藥品|道路|海事|统筹|統籌|整合|"
                       # kinds of driving: 城区智驾, 高阶智驾
-                      r"城区|城區|高阶|高階|城市|高速|辅助|輔助|端到端|全场景|全場景)+$")
+                      r"城区|城區|高阶|高階|城市|高速|辅助|輔助|端到端|全场景|全場景|高端|电动|電動)+$")
 # A country's bureau is no kind of thing: 国家邮政局, 中国文物局.
 _NATIONAL = ("国家", "國家", "中国", "中國")
 # A product's model code before a category word: R1機器人, H2机器人.
@@ -190,7 +196,7 @@ _AFTER_ONE_NUMERAL = ("张|張|档|檔|层|層|大|些|般|少|产|產|款|种|�
                       "轮|輪")  # 三大基金, 一些基金, 多款机器人, 多少
 _QUANTIFIED = re.compile(r"^(?:多家|一家|两家|兩家|其他|相关|相關|上述|首个|首個|首家|"
                          r"全[港澳台市省区區国國球]首[家个個]|这家|這家|很多|"
-                         r"众多|眾多|核心|公募|另一|另外|基层|基層|三甲|二甲|企业(?!家)|企業(?!家)|"
+                         r"众多|眾多|诸多|諸多|核心|公募|另一|另外|基层|基層|三甲|二甲|企业(?!家)|企業(?!家)|"
                          r"市场化|市場化|成长|成長|全媒体|全媒體|每(?!日)|非(?=人形|上市|公开|公開)|"
                          r"不少|该|該|某|各|知名|当地|當地|最终|最終|做|"
                          r"头部|頭部|"
@@ -302,6 +308,7 @@ _ENGLISH_ITEM = re.compile(r"[A-Z][\w&.'\-]*(?: [A-Z][\w&.'\-]*){0,3}(?=,|\s[a-z
 _COMMA_BEFORE = re.compile(r",\s(?:and\s)?$|\sand\s$")
 _ENGLISH_ITEM_BEFORE = re.compile(r"(?:[A-Z][\w&.'\-]* ){0,3}[A-Z][\w&.'\-]*$")
 # A list item holding one of these is a phrase, not a name: A完成融资, B的团队.
+_CLAUSE_IN_ITEM = re.compile("[的在是为為将將对對把被从從向了]|分别|分別")
 _NOT_IN_ITEM = re.compile(one_of(_STOP_WORDS) + "|[的在是为為将將对對把被从從向了]")
 _RUN = re.compile(r"[^\W_]{2,20}$")
 # Items that are no organisations: a person with a title (安徽某大学陆某教授), a country.
@@ -572,7 +579,8 @@ def _item_after(text: str, end: int, at: dict[int, tuple[int, str]], catalog: se
     if not english:
         end = next((j.start() for j in _JOINT.finditer(text, start + 2, end)
                     if j.end() in catalog), end)
-    if _ITEM_SEPARATOR.match(text, end) or _REMARK.match(text, end):
+    if (_ITEM_SEPARATOR.match(text, end) or _REMARK.match(text, end)) and not (
+            _CLAUSE_IN_ITEM.search(text, start, end)):  # 和航天嘉诚分别是…: a clause, no item
         return start, end
     if stop := _NOT_IN_ITEM.search(text, start, end):
         end = stop.start()
