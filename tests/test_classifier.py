@@ -179,6 +179,11 @@ def test_a_word_list_pattern_finds_the_longest_word_first_as_an_alternation_woul
     ("The study was published in Nature on Monday.", ["nature"]),
     ("具身智能的发展浪潮即将来临，算力需求很大。", []),
     ("同样获得腾讯投资的上海 MiniMax 已申请上市。", ["tencent", "minimax"]),
+    ("花蓮規劃了三處移民聚落，分別是吉野、豐田、林田。", []),
+    ("丰田汽车宣布在华新建电池工厂。", ["toyota"]),
+    ("Why is the Canon in D so popular? Pachelbel wrote it.", []),
+    # the second Big Fund is a company of its own, with the first as its parent
+    ("大基金二期认购30亿元。", ["big_fund_2"]),
     ("裹动智驾(AutoX)与北京初速（Momenta）获得牌照；子弹的初速很高。", ["autox", "momenta"]),
 ])
 def test_company_rules(classifier: Classifier, text: str, expected: list[str]) -> None:

@@ -170,6 +170,15 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
     ("会上，中共云岫市委员会与云岫市投资促进局、北辰市农业农村局签约。",
      [("中共云岫市委员会", "government"), ("云岫市投资促进局", "government"),
       ("北辰市农业农村局", "government")]),
+    # a long legal name, a partnership without its legal form, a kind of firm before a name
+    ("其执行事务合伙人为成都云岫产业引导股权投资基金管理有限公司。",
+     [("成都云岫产业引导股权投资基金管理有限公司", "company")]),
+    ("它还担任湖南云岫常勤特殊机会股权投资合伙企业基金管理人。",
+     [("湖南云岫常勤特殊机会股权投资合伙企业", "investor")]),
+    ("王一离职后成立新公司北辰資本。", [("北辰資本", "investor")]),
+    ("The parts come from Lunaria Semiconductor, Inc., Acme Chips and Tidewater Robotics.",
+     [("Lunaria Semiconductor, Inc.", "company"), ("Acme Chips", "company"),
+      ("Tidewater Robotics", "company")]),
     # a list that runs into a clause ends there: its trades are no firms
     ("蔚来、国轩高科、星渚科技和青岚动力分别是高端智能电动汽车、锂离子动力电池研发生产、"
      "专业存储器封装测试行业的领军企业。", [("星渚科技", "company")]),
@@ -272,6 +281,11 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "Lunaria adds Beijing, Shenzhen government funds as shareholders.",
     "作为最早领投天使轮的机构，它收获颇丰。当诸多创投机构激烈争夺时，公司要接住资本的热度。",
     "其中一個基金籌資完成；京蒙对口协作区政府领导出席；当地三大先导产业母基金已设立。",
+    # a fund's manager, kinds of fund, verbs before a name, a regulation's title
+    "旨在筛选优质基金管理人；它作为中标基金管理人，国资LP普遍期望基金管理人经验丰富。",
+    "我们关注硬科技；它间接控股存储企业；资金用於添購先進半導體；重磅|上海成立人工智能产业投资基金。",
+    "It falls under the Measures for the Administration of Major Asset Reorganizations.",
+    "为此应运而生的机构，如公學校、移民廳都已设立。",
     # a headline's last words are no part of a name on the next line
     "Lunaria's Robotics Startups Raise Huge Rounds\nCapital is flooding into robots.",
     # verbs and fields before an organisation word, parties, numbers that count

@@ -22,7 +22,8 @@ from tasks.records import Discovered
 # The last word of a Chinese organisation's name, and the kind of organisation it says.
 _SUFFIXES = {
     "investor": "资本|資本|創投|创投|基金|资管|資管|产投|產投|国投|國投|投控|资产管理|股权投资|私募|"
-                "合伙企业（有限合伙）|合伙企业(有限合伙)|合夥企業（有限合夥）|合夥企業(有限合夥)",
+                "合伙企业（有限合伙）|合伙企业(有限合伙)|合夥企業（有限合夥）|合夥企業(有限合夥)|"
+                "合伙企业|合夥企業",
     "university": "大学|大學|学院|學院|研究院|研究所|研发院|研發院|实验室|實驗室|天文台|分校",
     "company": "股份有限公司|有限责任公司|有限公司|集团|集團|控股|科技|機器人|机器人|半导体|"
                "半導體|微电子|汽车|汽車|智驾|电气|電氣|银行|銀行|证券|證券|保险|保險",
@@ -59,11 +60,11 @@ _WEAK = ("科技", "汽车", "汽車", "机器人", "機器人", "半导体", "�
 # Legal names, funds and government bodies run longer.
 _LONG_NAMES = ("基金", "有限公司", "有限责任公司", "股份有限公司", "管委会", "管委會", "管理委员会",
                "管理委員會", "合伙企业（有限合伙）", "合伙企业(有限合伙)", "合夥企業（有限合夥）",
-               "合夥企業(有限合夥)", "医院", "醫院")
+               "合夥企業(有限合夥)", "合伙企业", "合夥企業", "医院", "醫院")
 # Characters and words a name does not run back over: a name starts after them.
 _STOP_CHARS = set("的在与與和由将將是为為对對及等了把从從被向其该該这這那于於至以而并並或也都就让讓给給但有"
-                  "跟同下外年月轮輪称稱说說示去当當已获獲经經据據今近后後前再又还還共到"
-                  "，。、；：！？“”‘’「」『』《》（）()【】[]/／ \t\n,.;:!?\"'—…·•")
+                  "跟同下外年月轮輪称稱说說示去当當如它已获獲经經据據今近后後前再又还還共到"
+                  "，。、；：！？“”‘’「」『』《》（）()【】[]/／|｜丨 \t\n,.;:!?\"'—…·•")
 _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方", "包括", "宣布", "完成", "团队",
                "團隊", "研究", "领域", "領域", "行业", "行業", "旗下", "联合", "聯合",
                "母公司", "子公司", "参与", "參與", "合作", "签约", "簽約", "牵头", "牽頭", "发展",
@@ -75,7 +76,8 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                "来自", "來自", "形成", "进一步", "進一步", "披露", "象征", "象徵",
                "瞄准", "瞄準", "创立", "創立", "鼓励", "鼓勵", "出手", "连续", "連續", "连结", "連結",
                "最早", "率先", "首次", "再次", "继续", "繼續", "共同", "接住", "其中", "对口", "對口",
-               "当地", "當地", "分别", "分別",
+               "当地", "當地", "分别", "分別", "筛选", "篩選", "关注", "關注", "添购", "添購", "购置",
+               "購置", "担任", "擔任", "成立",
                # a party, not a name: 投资方, 双方, 对方 (湃方科技 and 哲方资本 are names)
                "资方", "資方", "双方", "雙方", "各方", "对方", "對方", "买方", "買方", "卖方", "賣方",
                "甲方", "乙方", "官方", "我方", "一方", "多方", "三方", "参与方", "參與方", "合作方",
@@ -102,10 +104,10 @@ _STOP_BACKWARDS = re.compile(one_of(w[::-1] for w in _STOP_WORDS)
 _NAME_WORDS = frozenset(("示范", "示範", "经济", "經濟", "经开", "經開", "东方", "東方", "南方",
                          "北方", "同济", "同濟", "同方", "方正", "外高", "共享", "成都", "首都", "户外",
                          "戶外", "有色", "中共", "数据", "數據", "协和", "協和", "去哪", "当当", "當當",
-                         "当虹", "當虹", "当升", "當升", "当代", "當代"))
+                         "当虹", "當虹", "当升", "當升", "当代", "當代", "如祺"))
 _LEVELS = frozenset("市省区县區縣")  # of a government
 _CITY_INSIDE = re.compile(r"[（(][^\W\d_]{2,4}[）)]$")
-_MAX_NAME = 8  # characters before the suffix (14 before a legal name's 有限公司)
+_MAX_NAME = 8  # characters before the suffix (18 before a legal name's 有限公司)
 # A name with a weak suffix (…科技, …智能) is one when the sentence goes on as after a name.
 _AFTER_NAME = re.compile(r"(?:[，、（(]|宣布|发布|發布|完成|获得|獲得|表示|称|稱|与|與|和|及|推出|"
                          r"领投|領投|跟投|参投|參投|成立|创始人|創始人|CEO|董事长|董事長|联合创始人|"
@@ -171,7 +173,8 @@ _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|
                       # kinds of bureau: 交通管理局, 市场监督管理局
                       r"交通|监督|監督|药品|藥品|道路|海事|统筹|統籌|整合|"
                       # kinds of driving: 城区智驾, 高阶智驾
-                      r"城区|城區|高阶|高階|城市|高速|辅助|輔助|端到端|全场景|全場景|高端|电动|電動)+$")
+                      r"城区|城區|高阶|高階|城市|高速|辅助|輔助|端到端|全场景|全場景|高端|电动|電動|"
+                      r"优质|優質|中标|中標|间接|間接|直接|先进|先進|新)+$")
 # A country's bureau is no kind of thing: 国家邮政局, 中国文物局.
 _NATIONAL = ("国家", "國家", "中国", "中國")
 # A product's model code before a category word: R1機器人, H2机器人.
@@ -185,7 +188,9 @@ _TRADE_AFTER = ("业", "業")  # 银行业, 证券业: a trade
 _QUOTE_AFTER = tuple("价價告道送名备備批")  # 厂商报价, 厂商报告: a maker's quote, no paper
 # 美国投资, 中国投行, 美国投票: a country's investing, no state investor (国投)
 _INVESTING_AFTER = tuple("资資入放向票降行产產保诉訴标標稿递遞送注融身机機影射喂餵毒石")
+_FUND_AFTER = ("管理人", "经理", "經理", "份额", "份額", "资源", "資源")  # 基金管理人: a fund's manager
 _NO_NAME_AFTER = {"控股": ("股东", "股東", "子公司", "孙公司", "孫公司"), "资本": _CAPITAL_AFTER,
+                  "基金": _FUND_AFTER,
                   "資本": _CAPITAL_AFTER, "银行": _TRADE_AFTER, "銀行": _TRADE_AFTER,
                   "证券": _TRADE_AFTER, "證券": _TRADE_AFTER, "保险": _TRADE_AFTER,
                   "保險": _TRADE_AFTER, "商报": _QUOTE_AFTER, "商報": _QUOTE_AFTER,
@@ -273,7 +278,7 @@ _NO_SOURCE_NAME = re.compile(r"[^\W_]{1,2}媒|(?:网络|網絡|互联网|互聯�
 _TOLD = re.compile(r".*(?:告诉|告訴|向|对|對|接受)")
 # Words of time after a source's name (据港媒刚刚消息, 据新流财经此前报道): not part of it.
 _WHEN_AFTER = re.compile(r"(?:刚刚|剛剛|此前|日前|近日|早前|最新|昨日|今日|昨天|今天)$")
-_INNER_KIND = re.compile(r"资本|資本|基金|创投|創投")
+_INNER_KIND = re.compile(r"资本|資本|基金|创投|創投|公司")
 # English government bodies and universities: the Ministry of Industry and Information
 # Technology, the Lunaria government, the University of Science and Technology of China.
 # "… and the Ministry of …" starts another body.
@@ -281,7 +286,9 @@ _ANOTHER_BODY = r"and the (?:Ministry|Department|Bureau|Commission|Administratio
 _OF_WORDS = (rf"(?: (?!{_ANOTHER_BODY})(?:and|the|for|of|[A-Z][A-Za-z]+))*? [A-Z][A-Za-z]+"
              rf"(?= (?!and\b|the\b|for\b|of\b)[^A-Z]| {_ANOTHER_BODY}|[^\w ]|$)")
 _ENGLISH_BODIES = (
-    ("government", re.compile(r"\b(?:Ministry|Department|Bureau|Commission|Administration) of"
+    # not a regulation's title: Measures for the Administration of …
+    ("government", re.compile(r"(?<!for the )(?<!on the )"
+                              r"\b(?:Ministry|Department|Bureau|Commission|Administration) of"
                               + _OF_WORDS)),
     ("government", re.compile(r"\b(?:[A-Z][a-z]+(?: [A-Z][a-z]+)?|U\.S\.|US|UK) "
                               r"(?:municipal |city |provincial )?government\b"
@@ -308,6 +315,8 @@ _ENGLISH_ITEM = re.compile(r"[A-Z][\w&.'\-]*(?: [A-Z][\w&.'\-]*){0,3}(?=,|\s[a-z
 _COMMA_BEFORE = re.compile(r",\s(?:and\s)?$|\sand\s$")
 _ENGLISH_ITEM_BEFORE = re.compile(r"(?:[A-Z][\w&.'\-]* ){0,3}[A-Z][\w&.'\-]*$")
 # A list item holding one of these is a phrase, not a name: A完成融资, B的团队.
+# A catalog name's legal form after its comma is no item: Zbit Semiconductor, Inc., …
+_LEGAL_ITEM = re.compile(r"(?:Inc|Co|Corp|Ltd|Limited|LLC|PLC)\b")
 _CLAUSE_IN_ITEM = re.compile("[的在是为為将將对對把被从從向了]|分别|分別")
 _NOT_IN_ITEM = re.compile(one_of(_STOP_WORDS) + "|[的在是为為将將对對把被从從向了]")
 _RUN = re.compile(r"[^\W_]{2,20}$")
@@ -368,7 +377,7 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
                       or _QUANTIFIED.fullmatch(prefix[:inner.start()])):
             start, name, prefix = (start + inner.end(), name[inner.end():],
                                    prefix[inner.end():])
-        if (len(name) >= _MIN_LENGTH and name not in found
+        if (len(name) >= _MIN_LENGTH and prefix and name not in found
                 and _LEGAL_FORM_END.sub("", name) not in found and not _overlaps(taken, start, end)
                 and not ((_QUANTIFIED.match(prefix) or _GENERIC.match(prefix))
                          and not (kind == "government" and prefix in _NATIONAL))
@@ -463,7 +472,7 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
                 continue
             start = country.start()
         else:
-            start = _name_start(text, suffix_start, 14 if suffix in _LONG_NAMES else _MAX_NAME)
+            start = _name_start(text, suffix_start, 18 if suffix in _LONG_NAMES else _MAX_NAME)
             if suffix in _LONG_NAMES and (city := _CITY_INSIDE.search(text, max(0, start - 6),
                                                                         start)):
                 # a legal name holds its city in brackets: 跨维(深圳)智能科技有限公司
@@ -529,7 +538,7 @@ def _list_items(text: str, named: list[tuple[int, int, str]], catalog: set[int]
             kind = kinds.most_common(1)[0][0]
             items_found += [item for (s, e), held in zip(items, inside, strict=True)
                             if not held and not _NOT_ORGANISATION.fullmatch(text, s, e)
-                            and text[s:e] not in _PLACES
+                            and text[s:e] not in _PLACES and not _LEGAL_ITEM.match(text, s)
                             and (cut := _before_facility(text, s, e))
                             and (item := _before_title(text, s, cut, kind))]
     return items_found
