@@ -184,6 +184,12 @@ def test_a_word_list_pattern_finds_the_longest_word_first_as_an_alternation_woul
     ("Why is the Canon in D so popular? Pachelbel wrote it.", []),
     # the second Big Fund is a company of its own, with the first as its parent
     ("大基金二期认购30亿元。", ["big_fund_2"]),
+    # a file name, a parrot, a coil, a founder's name, Taiwan's name for Gartner
+    ("来源: 绿色上海\n\n微信图片_20211206141914.jpg\n\n凤凰在我们的文化中。", []),
+    ("Amazon parrots are bright birds. A Tesla coil is a resonant transformer.", []),
+    ("最近出圈的何小鵬也對手的重要性頗有感觸。", []),
+    ("顧能（Gartner）分析師表示；需要照顧能力較弱的老人。", ["gartner"]),
+    ("由吉利資本領投、北汽產投戰略投資。", ["geely_capital", "baic_capital"]),
     ("裹动智驾(AutoX)与北京初速（Momenta）获得牌照；子弹的初速很高。", ["autox", "momenta"]),
 ])
 def test_company_rules(classifier: Classifier, text: str, expected: list[str]) -> None:

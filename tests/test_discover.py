@@ -286,6 +286,8 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "我们关注硬科技；它间接控股存储企业；资金用於添購先進半導體；重磅|上海成立人工智能产业投资基金。",
     "It falls under the Measures for the Administration of Major Asset Reorganizations.",
     "为此应运而生的机构，如公學校、移民廳都已设立。",
+    "粤港澳大湾区此类基金主要在广州设立；银行系资本与银行系长期资本；为新区筑牢资本根基。",
+    "這是汽車產業資本對具身智能企業的最大投資。",
     # a headline's last words are no part of a name on the next line
     "Lunaria's Robotics Startups Raise Huge Rounds\nCapital is flooding into robots.",
     # verbs and fields before an organisation word, parties, numbers that count
