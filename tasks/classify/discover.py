@@ -30,9 +30,10 @@ _SUFFIXES = {
     "government": "政府|市政府|区政府|區政府|县政府|縣政府|省政府|人民政府|管委会|管委會|管理委员会|"
                   "管理委員會|"  # a zone's name (…高新区) is a place; its 管委会 governs it
                   # a place's bureaus, courts, police, missions abroad
-                  "公安局|公安厅|公安廳|工务局|工務局|管理局|运输局|運輸局|投资促进局|投資促進局|"
-                  "农业农村局|農業農村局|农牧厅|農牧廳|科技局|工信局|经信局|經信局|市场监管局|市場監管局|"
-                  "生态环境局|生態環境局|自然资源局|自然資源局|人社局|卫健局|衛健局|交通局|公安分局|派出所|住建局|发改局|發改局|商务局|商務局|教育局|"
+                  "公安局|公安厅|公安廳|公安分局|派出所|住建局|发改局|發改局|商务局|商務局|教育局|"
+                  "工务局|工務局|管理局|运输局|運輸局|投资促进局|投資促進局|农业农村局|農業農村局|"
+                  "农牧厅|農牧廳|科技局|工信局|经信局|經信局|市场监管局|市場監管局|生态环境局|生態環境局|"
+                  "自然资源局|自然資源局|人社局|卫健局|衛健局|交通局|"
                   "教体局|金融局|统计局|統計局|财政局|財政局|税务局|稅務局|文物局|气象局|氣象局|"
                   "邮政局|郵政局|证监局|證監局|数据局|數據局|医保局|醫保局|商务厅|商務廳|教育厅|教育廳|"
                   "财政厅|財政廳|气象台|氣象台|卫健委|衛健委|发改委|發改委|网信办|網信辦|人民法院|人民检察院|人民檢察院|"
@@ -190,8 +191,7 @@ _QUOTE_AFTER = tuple("价價告道送名备備批")  # 厂商报价, 厂商报�
 _INVESTING_AFTER = tuple("资資入放向票降行产產保诉訴标標稿递遞送注融身机機影射喂餵毒石")
 _FUND_AFTER = ("管理人", "经理", "經理", "份额", "份額", "资源", "資源")  # 基金管理人: a fund's manager
 _NO_NAME_AFTER = {"控股": ("股东", "股東", "子公司", "孙公司", "孫公司"), "资本": _CAPITAL_AFTER,
-                  "基金": _FUND_AFTER,
-                  "資本": _CAPITAL_AFTER, "银行": _TRADE_AFTER, "銀行": _TRADE_AFTER,
+                  "資本": _CAPITAL_AFTER, "基金": _FUND_AFTER, "银行": _TRADE_AFTER, "銀行": _TRADE_AFTER,
                   "证券": _TRADE_AFTER, "證券": _TRADE_AFTER, "保险": _TRADE_AFTER,
                   "保險": _TRADE_AFTER, "商报": _QUOTE_AFTER, "商報": _QUOTE_AFTER,
                   "工委": ("会", "會"), "国投": _INVESTING_AFTER, "國投": _INVESTING_AFTER}
@@ -314,11 +314,13 @@ _JOINT = re.compile(r"以及|和|与|與|及")
 _ENGLISH_ITEM = re.compile(r"[A-Z][\w&.'\-]*(?: [A-Z][\w&.'\-]*){0,3}(?=,|\s[a-z]|[^\w\s]|$)")
 _COMMA_BEFORE = re.compile(r",\s(?:and\s)?$|\sand\s$")
 _ENGLISH_ITEM_BEFORE = re.compile(r"(?:[A-Z][\w&.'\-]* ){0,3}[A-Z][\w&.'\-]*$")
-# A list item holding one of these is a phrase, not a name: A完成融资, B的团队.
 # A catalog name's legal form after its comma is no item: Zbit Semiconductor, Inc., …
 _LEGAL_ITEM = re.compile(r"(?:Inc|Co|Corp|Ltd|Limited|LLC|PLC)\b")
-_CLAUSE_IN_ITEM = re.compile("[的在是为為将將对對把被从從向了]|分别|分別")
-_NOT_IN_ITEM = re.compile(one_of(_STOP_WORDS) + "|[的在是为為将將对對把被从從向了]")
+# A list item holding one of these is a phrase, not a name: A完成融资, B的团队; the clause words
+# end a list even before a separator (和航天嘉诚分别是…、).
+_CLAUSE_WORDS = "[的在是为為将將对對把被从從向了]"
+_CLAUSE_IN_ITEM = re.compile(_CLAUSE_WORDS + "|分别|分別")
+_NOT_IN_ITEM = re.compile(one_of(_STOP_WORDS) + "|" + _CLAUSE_WORDS)
 _RUN = re.compile(r"[^\W_]{2,20}$")
 # Items that are no organisations: a person with a title (安徽某大学陆某教授), a country.
 _TITLES = (r"教授|研究员|研究員|院士|博士|先生|女士|主任|校长|校長|院长|院長|总裁|總裁|董事长|董事長|"
