@@ -196,6 +196,19 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
     ("Lunaria Semiconductor (Hefei) Co., Ltd., Tidewater Semiconductor, Inc. and Acme Co. "
      "will list.", [("Lunaria Semiconductor (Hefei) Co., Ltd.", "company"),
                     ("Tidewater Semiconductor, Inc.", "company"), ("Acme Co.", "company")]),
+    # a body's officers and its part in an event tell a weak suffix is a name
+    ("她是云岫数学会常务理事、星渚密码学会副理事长。",
+     [("云岫数学会", "other"), ("星渚密码学会", "other")]),
+    ("会议由云岫地理学会主办，星渚市科协协办。", [("云岫地理学会", "other"), ("星渚市科协", "other")]),
+    # firms named for their trade, bureaus' branches, offices, councils, schools, museums
+    ("云岫航空公司、星渚铁路总公司和青岚运输公司均受到影响。",
+     [("云岫航空公司", "company"), ("星渚铁路总公司", "company"), ("青岚运输公司", "company")]),
+    ("云岫市公安局星渚区分局发布通报。", [("云岫市公安局星渚区分局", "government")]),
+    ("云岫市互联网信息办公室召开会议，星渚市议会通过决议。",
+     [("云岫市互联网信息办公室", "government"), ("星渚市议会", "government")]),
+    ("云岫市青岚高级中学与星渚公安博物院合作。",
+     [("云岫市青岚高级中学", "other"), ("星渚公安博物院", "other")]),
+    ("他曾获得云岫唱片公司的大奖。", [("云岫唱片公司", "company")]),  # not 得云岫唱片公司
 ])
 def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
                                              expected: list[tuple[str, str]]) -> None:
@@ -295,6 +308,10 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "根据移动机器人产业联盟的报告；若未登入\"個人新聞台帳號\"則看不到回覆。",
     "本轮投资方与交易对手方之间，地方政府投资基金、地方国资母基金和关联方都未参与。",
     "三大基金、一些基金与两张银行卡；多少山区中学在等；三檔子基金和一般創投都来了。",
+    # an office, a committee, a council as words; a kind of body as a list item
+    "他在办公室里说，议会选举和审议委员会都推迟了；双方签署合作协议。",
+    "对县级以上人民政府、监察委员会、人民法院、人民检察院、常务委员会进行监督。",
+    "美国国会及行政当局中国委员会的主席发言。",
 ])
 def test_phrases_that_only_look_like_names_are_not(classifier: Classifier, text: str) -> None:
     assert found(classifier, text) == []

@@ -26,7 +26,10 @@ _SUFFIXES = {
                 "合伙企业|合夥企業",
     "university": "大学|大學|学院|學院|研究院|研究所|研发院|研發院|实验室|實驗室|天文台|分校",
     "company": "股份有限公司|有限责任公司|有限公司|集团|集團|控股|科技|機器人|机器人|半导体|"
-               "半導體|微电子|汽车|汽車|智驾|电气|電氣|银行|銀行|证券|證券|保险|保險",
+               "半導體|微电子|汽车|汽車|智驾|电气|電氣|银行|銀行|证券|證券|保险|保險|"
+               # a firm named for its trade (法国航空公司, 中国铁路总公司); 公司 alone is too common
+               "总公司|總公司|航空公司|铁路公司|鐵路公司|运输公司|運輸公司|进出口公司|進出口公司|"
+               "电力公司|電力公司|石油公司|唱片公司",
     "government": "政府|市政府|区政府|區政府|县政府|縣政府|省政府|人民政府|管委会|管委會|管理委员会|"
                   "管理委員會|"  # a zone's name (…高新区) is a place; its 管委会 governs it
                   # a place's bureaus, courts, police, missions abroad
@@ -41,13 +44,16 @@ _SUFFIXES = {
                   "众议院|眾議院|参议院|參議院|"  # a country's chambers, a party's committees
                   "市委|省委|区委|區委|县委|縣委|工委|市委员会|市委員會|省委员会|省委員會|"
                   "区委员会|區委員會|县委员会|縣委員會|"
-                  "地方法院|上诉法院|上訴法院|最高法院|联邦法院|聯邦法院",
+                  "地方法院|上诉法院|上訴法院|最高法院|联邦法院|聯邦法院|"
+                  "分局|办公室|辦公室|委员会|委員會|监察委员会|監察委員會|议会|議會",  # 公安局蓬江区分局
     "media": "电视台|電視台|卫视|衛視|日报|日報|晚报|晚報|晨报|晨報|早报|早報|商报|商報|周刊|週刊|"
              "月刊|季刊|新闻台|新聞台|融媒体中心|融媒體中心|出版社",
     # hospitals, associations, schools, clubs, rescue teams
     "other": "医院|醫院|协会|協會|学会|學會|商会|商會|联合会|聯合會|基金会|基金會|总工会|總工會|"
              "救援队|救援隊|俱乐部|俱樂部|中学|中學|小学|小學|学校|學校|"
-             "博物馆|博物館|美术馆|美術館|图书馆|圖書館|纪念馆|紀念館",
+             "博物馆|博物館|博物院|美术馆|美術館|图书馆|圖書館|纪念馆|紀念館|"
+             "高级中学|高級中學|实验中学|實驗中學|职业学校|職業學校|"
+             "科协|科協|侨联|僑聯|妇联|婦聯|残联|殘聯",
 }
 _KIND_OF = {word: kind for kind, words in _SUFFIXES.items() for word in words.split("|")}
 _FACILITY = re.compile("(?:智算中心|数据中心|數據中心|算力中心|渲染中心|产业园|產業園|基地|园区|園區|"
@@ -57,11 +63,12 @@ _HAS_UNIVERSITY = re.compile("大学|大學|学院|學院|科学院|科學院|�
 _WEAK = ("科技", "汽车", "汽車", "机器人", "機器人", "半导体", "半導體", "保险", "保險", "产投", "產投",
          "电气", "電氣",  # 电气工程, 电气化
          "中学", "中學", "小学", "小學", "学校", "學校", "学会", "學會",  # 初中学生, 学会了
-         "政府")  # 美国政府表示; not 地方政府债务
+         "政府",  # 美国政府表示; not 地方政府债务
+         "办公室", "辦公室", "委员会", "委員會", "议会", "議會")  # 在办公室里, 议会选举
 # Legal names, funds and government bodies run longer.
 _LONG_NAMES = ("基金", "有限公司", "有限责任公司", "股份有限公司", "管委会", "管委會", "管理委员会",
                "管理委員會", "合伙企业（有限合伙）", "合伙企业(有限合伙)", "合夥企業（有限合夥）",
-               "合夥企業(有限合夥)", "合伙企业", "合夥企業", "医院", "醫院")
+               "合夥企業(有限合夥)", "合伙企业", "合夥企業", "医院", "醫院", "分局")
 # Characters and words a name does not run back over: a name starts after them.
 _STOP_CHARS = set("的在与與和由将將是为為对對及等了把从從被向其该該这這那于於至以而并並或也都就让讓给給但有"
                   "跟同下外年月轮輪称稱说說示去当當如它已获獲经經据據今近后後前再又还還共到"
@@ -97,7 +104,10 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                "觉得", "覺得", "建立", "涵盖", "涵蓋", "肩负", "肩負", "拉动", "拉動",
                "配置", "建议", "建議", "围绕", "圍繞", "位列", "汇聚", "匯聚", "遵守", "现任", "現任",
                "加上", "无论", "無論", "映射", "此次", "本次", "此轮", "此輪", "本轮", "本輪", "广纳",
-               "廣納")
+               "廣納",
+               # words ending in 局, 当 or 格 that no name holds: 行政当局中国委员会
+               "当局", "當局", "格局", "结局", "結局",
+               "获得", "獲得", "后来", "後來", "调任", "調任")
 # Stop words (longest first) and characters, spelt backwards, for _name_start.
 _STOP_BACKWARDS = re.compile(one_of(w[::-1] for w in _STOP_WORDS)
                              + "|[" + re.escape("".join(sorted(_STOP_CHARS))) + "]")
@@ -112,7 +122,10 @@ _MAX_NAME = 8  # characters before the suffix (18 before a legal name's 有限�
 # A name with a weak suffix (…科技, …智能) is one when the sentence goes on as after a name.
 _AFTER_NAME = re.compile(r"(?:[，、（(]|宣布|发布|發布|完成|获得|獲得|表示|称|稱|与|與|和|及|推出|"
                          r"领投|領投|跟投|参投|參投|成立|创始人|創始人|CEO|董事长|董事長|联合创始人|"
-                         r"聯合創始人|旗下|等)")
+                         r"聯合創始人|旗下|等|"
+                         # a body's officers and its part in an event: 中国数学会常务理事, 学会主办
+                         r"副?理事长|副?理事長|常务理事|常務理事|副?会长|副?會長|秘书长|秘書長|"
+                         r"主办|主辦|承办|承辦|协办|協辦|召开|召開|通过|通過|发出|發出)")
 # Words a name stands before, suffix or not: an investor's role in a round.
 ROLES = ("领投", "領投", "跟投", "参投", "參投", "联合领投", "聯合領投", "独家投资", "獨家投資",
          "创始人", "創始人")
@@ -153,7 +166,7 @@ _HEADLINE_WORD = re.compile(r"\b(?:About|Is|Are|Was|Were|Why|How|What|Will|Raise
                             r"Makes?|Eyes|After|From|Into|Over|Behind|Against)[ \t]+")
 # A prefix made only of these is a kind of thing, not a name: 人形机器人, 美元基金, 股份制银行.
 _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|投資|管理|产业|產業|创业|創業|股权|股權|"
-                      r"上市公司|"
+                      r"上市公司|常务|常務|"
                       r"专项|專項|转型升级|轉型升級|人工|具身|生成式|通用|自动|自動|智慧|数字|數字|"
                       r"新能源|智能|科技|信息|"
                       r"技术|技術|网络|電子|电子|汽车|能源|中国|中國|全球|国内|國內|海外|上海|北京|"
@@ -541,6 +554,7 @@ def _list_items(text: str, named: list[tuple[int, int, str]], catalog: set[int]
             items_found += [item for (s, e), held in zip(items, inside, strict=True)
                             if not held and not _NOT_ORGANISATION.fullmatch(text, s, e)
                             and text[s:e] not in _PLACES and not _LEGAL_ITEM.match(text, s)
+                            and text[s:e] not in _KIND_OF  # 人民法院: a kind of body, no name
                             and (cut := _before_facility(text, s, e))
                             and (item := _before_title(text, s, cut, kind))]
     return items_found
