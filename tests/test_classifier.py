@@ -191,6 +191,14 @@ def test_a_word_list_pattern_finds_the_longest_word_first_as_an_alternation_woul
     ("顧能（Gartner）分析師表示；需要照顧能力較弱的老人。", ["gartner"]),
     ("由吉利資本領投、北汽產投戰略投資。", ["geely_capital", "baic_capital"]),
     ("裹动智驾(AutoX)与北京初速（Momenta）获得牌照；子弹的初速很高。", ["autox", "momenta"]),
+    # Mao's little red book; Taiwan's names for foreign firms
+    ("那些年，人人隨身攜帶這本小紅書，早晚高舉。", []),
+    ("小红书宣布完成新一轮融资。", ["xiaohongshu"]),
+    ("沙烏地阿拉伯國家石油公司旗下基金、軟體銀行與老虎全球管理都曾出手。",
+     ["aramco", "softbank", "tiger_global"]),
+    # a market in a famous one's style; a typeset apostrophe
+    ("It raised funds on the Nasdaq-style market of the Shanghai Stock Exchange.", ["sse"]),
+    ("Saudi Arabia’s Wa’ed Ventures joined the round.", ["waed_ventures"]),
 ])
 def test_company_rules(classifier: Classifier, text: str, expected: list[str]) -> None:
     assert ids(classifier, text) == expected
@@ -350,6 +358,9 @@ def test_context_rules_hold(guarded: Classifier, text: str, expected: list[str])
     # a rainforest is not the company
     ("Cattle ranching has cleared much of the Brazilian Amazon since 1970.", []),
     ("Amazon said its cloud revenue grew by a fifth.", ["amazon"]),
+    # a device someone has is no news of its maker
+    ("一台ipad放得下成千上萬的教材，他还买了两部iPhone。", []),
+    ("苹果发布新款iPad。", ["apple"]),
 ])
 def test_case_script_and_interface_rules(classifier: Classifier, text: str,
                                          expected: list[str]) -> None:

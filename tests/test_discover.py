@@ -209,6 +209,11 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
     ("云岫市青岚高级中学与星渚公安博物院合作。",
      [("云岫市青岚高级中学", "other"), ("星渚公安博物院", "other")]),
     ("他曾获得云岫唱片公司的大奖。", [("云岫唱片公司", "company")]),  # not 得云岫唱片公司
+    ("途中经过云岫纪念馆，继续前行。", [("云岫纪念馆", "other")]),  # not 过云岫纪念馆
+    # a branch by its firm's legal name; an English asset manager
+    ("投資案包含云岫企業股份有限公司南科分公司。", [("云岫企業股份有限公司南科分公司", "company")]),
+    ("said a fund manager at Northwind Wealth Management in Shanghai.",
+     [("Northwind Wealth Management", "investor")]),
 ])
 def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
                                              expected: list[tuple[str, str]]) -> None:
@@ -312,6 +317,11 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "他在办公室里说，议会选举和审议委员会都推迟了；双方签署合作协议。",
     "对县级以上人民政府、监察委员会、人民法院、人民检察院、常务委员会进行监督。",
     "美国国会及行政当局中国委员会的主席发言。",
+    # a branch of a firm named before it, trends, kinds of fund and press, a verb of relying
+    "中国平安保险（集团）股份有限公司深圳分公司开业。",
+    "这不仅折射出资本的押注；它们都仰賴政府與大型企業的資金；审议本级监察委员会的报告。",
+    "啟明創投下調AI與醫療新創基金規模；僅非正式出版社出版的樣本；客户包括中国头部电网集团。",
+    "Risk Management and Asset Management are topics of the course.",
 ])
 def test_phrases_that_only_look_like_names_are_not(classifier: Classifier, text: str) -> None:
     assert found(classifier, text) == []

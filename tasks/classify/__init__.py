@@ -161,8 +161,9 @@ class Classifier:
         titles = [m.span(1) for m in _BOOK_TITLE.finditer(text)] if "《" in text else []
         title_ends = {end for _, end in titles}
         likened = {m.end() for m in _LIKENED.finditer(text)} if "版" in text else set()
+        styled = {m.start() for m in _STYLED.finditer(text)} if "-" in text else set()
         verdicts = [(h, why) for h in chosen
-                    if (everyone or h.end in title_ends or h.start in likened
+                    if (everyone or h.end in title_ends or h.start in likened or h.end in styled
                         or h.payload.is_product or _after_surname(text, h))
                     and (why := _not_news(text, h, other_sense, chosen, titles, likened))]
         if verdicts:
@@ -292,6 +293,8 @@ _BOOK_TITLE = re.compile(r"《([^《》\n]{1,30})》")
 _LIKENED = re.compile(r"(?:中国|中國|国产|國產|国内|國內|本土|亚洲|亞洲|欧洲|歐洲|美国|美國|日本|韩国|"
                       r"韓國|印度|大陆|大陸|台湾|台灣|香港)版[「“\"]?")
 # Interface text, not news about the app: "分享到微信", "分享至QQ".
+# Or in English: a Nasdaq-style market, a Tesla-like car.
+_STYLED = re.compile(r"-(?:style|like|esque|type)\b", re.IGNORECASE)
 _SHARE_WORDS = re.compile("分享|转发|轉發|发送")
 _SHARE_TO = re.compile(rf"({_SHARE_WORDS.pattern})给?(到|至|给|給)\s*$")
 # A page's notice of the browsers it is best seen in: 建議使用 Chrome、Firefox 或 Microsoft Edge 的瀏覽器.
@@ -313,6 +316,8 @@ _MEDIUM_AFTER = re.compile(r"\s?(上(?![市线線涨漲调調半午])|里|裡|�
                            r"扫码|掃碼|洽谈|洽談|直播间|直播間|账号|賬號|帐号|帳號|好友|搜索|搜尋|查询|"
                            r"查詢|导航|導航|选择|選擇|头像|頭像|等\S{0,5}平台|号|號|"
                            r"\s?[:：]\s?[A-Za-z0-9_\-]{4,})")  # an account: 微信：kingback
+# A count of a device before its name: 一台iPad, 两部手机, 这台Mate.
+_ONE_OF_THEM = re.compile(r"(?:[一两兩二三四五六七八九十几幾每这這那\d]|多)(?:台|部|支|块|塊)\s?$")
 _LAUNCHED = re.compile(r"\s?(发布|發布|推出|上线|上線|问世|問世)")
 _LATIN = re.compile(r"[A-Za-z]")
 # Common surnames, less those that are also common words before a name (周 in 本周, 何 in 为何,
@@ -415,6 +420,7 @@ def _not_news(text: str, hit: Hit[Alias], other_sense: set[str], accepted: list[
 
     - Interface text: "分享到微信", "分享至QQ".
     - A product used as a medium: "在微信上聊", "利用微信公众号", "在B站是UP主", "抖音等平台".
+    - A device someone has: "一台iPad", "两部Mate".
     - A person's name: a two-character name after a surname, then what follows a person
       (王清华向记者表示, 李小米说).
     - One sense per text: a name a reject word showed to mean something else once (商汤 the
@@ -422,7 +428,7 @@ def _not_news(text: str, hit: Hit[Alias], other_sense: set[str], accepted: list[
       without that doubt (商汤科技).
     - The end of a longer book title: 通义 in 《白虎通义》 (not 《柳叶刀》, nor 《华为年报》).
     - A figure of speech: another firm likened to it, 有「中国版英伟达」之称 (`likened` holds
-      where such a name would start)."""
+      where such a name would start), a Nasdaq-style market."""
     alias, before, after = hit.payload, text[max(0, hit.start - 6):hit.start], text[hit.end:]
     if _after_surname(text, hit) and _PERSON_GOES_ON.match(after):
         return f"{text[hit.start - 1:hit.end]!r} is a person's name here"
@@ -434,11 +440,13 @@ def _not_news(text: str, hit: Hit[Alias], other_sense: set[str], accepted: list[
         return "interface text (the browsers a page is best seen in), not news"
     if any(start < hit.start and hit.end == end for start, end in titles):
         return f"{alias.text!r} ends a longer title here: a word of it"
-    if hit.start in likened:
-        return f"{alias.text!r} is a figure of speech here: another firm is likened to it"
+    if hit.start in likened or _STYLED.match(text, hit.end):
+        return f"{alias.text!r} is a figure of speech here: another thing is likened to it"
     if alias.is_product and ((_MEDIUM_BEFORE.search(before) and not _LAUNCHED.match(after))
                              or _MEDIUM_AFTER.match(after)):
         return f"{alias.text!r} is used as a medium here, not news about its maker"
+    if alias.is_product and _ONE_OF_THEM.search(before):
+        return f"{alias.text!r} is a thing someone has here (一台, 两部), not news about its maker"
     if alias.company_id in other_sense and alias.reject_near and not any(
             h.payload.company_id == alias.company_id and not h.payload.reject_near
             for h in accepted):

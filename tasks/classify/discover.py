@@ -29,7 +29,7 @@ _SUFFIXES = {
                "半導體|微电子|汽车|汽車|智驾|电气|電氣|银行|銀行|证券|證券|保险|保險|"
                # a firm named for its trade (法国航空公司, 中国铁路总公司); 公司 alone is too common
                "总公司|總公司|航空公司|铁路公司|鐵路公司|运输公司|運輸公司|进出口公司|進出口公司|"
-               "电力公司|電力公司|石油公司|唱片公司",
+               "电力公司|電力公司|石油公司|唱片公司|分公司",
     "government": "政府|市政府|区政府|區政府|县政府|縣政府|省政府|人民政府|管委会|管委會|管理委员会|"
                   "管理委員會|"  # a zone's name (…高新区) is a place; its 管委会 governs it
                   # a place's bureaus, courts, police, missions abroad
@@ -68,10 +68,10 @@ _WEAK = ("科技", "汽车", "汽車", "机器人", "機器人", "半导体", "�
 # Legal names, funds and government bodies run longer.
 _LONG_NAMES = ("基金", "有限公司", "有限责任公司", "股份有限公司", "管委会", "管委會", "管理委员会",
                "管理委員會", "合伙企业（有限合伙）", "合伙企业(有限合伙)", "合夥企業（有限合夥）",
-               "合夥企業(有限合夥)", "合伙企业", "合夥企業", "医院", "醫院", "分局")
+               "合夥企業(有限合夥)", "合伙企业", "合夥企業", "医院", "醫院", "分局", "分公司")
 # Characters and words a name does not run back over: a name starts after them.
 _STOP_CHARS = set("的在与與和由将將是为為对對及等了把从從被向其该該这這那于於至以而并並或也都就让讓给給但有"
-                  "跟同下外年月轮輪称稱说說示去当當如它已获獲经經据據今近后後前再又还還共到"
+                  "跟同下外年月轮輪称稱说說示去当當如它已获獲经經据據今近后後前再又还還共到仅僅"
                   "，。、；：！？“”‘’「」『』《》（）()【】[]/／|｜丨 \t\n,.;:!?\"'—…·•")
 _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方", "包括", "宣布", "完成", "团队",
                "團隊", "研究", "领域", "領域", "行业", "行業", "旗下", "联合", "聯合",
@@ -107,7 +107,10 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                "廣納",
                # words ending in 局, 当 or 格 that no name holds: 行政当局中国委员会
                "当局", "當局", "格局", "结局", "結局",
-               "获得", "獲得", "后来", "後來", "调任", "調任")
+               "获得", "獲得", "后来", "後來", "调任", "調任", "经过", "經過",
+               # what a trend shows of capital: 折射出资本对…的押注
+               "折射", "揭示", "凸显", "凸顯", "彰显", "彰顯", "仰赖", "仰賴", "依靠",
+               "审议", "審議", "本级", "本級", "各级", "各級")
 # Stop words (longest first) and characters, spelt backwards, for _name_start.
 _STOP_BACKWARDS = re.compile(one_of(w[::-1] for w in _STOP_WORDS)
                              + "|[" + re.escape("".join(sorted(_STOP_CHARS))) + "]")
@@ -118,6 +121,9 @@ _NAME_WORDS = frozenset(("示范", "示範", "经济", "經濟", "经开", "經�
                          "当虹", "當虹", "当升", "當升", "当代", "當代", "如祺"))
 _LEVELS = frozenset("市省区县區縣")  # of a government
 _CITY_INSIDE = re.compile(r"[（(][^\W\d_]{2,4}[）)]$")
+_LEGAL_FORM_START = ("股份有限", "有限公司", "有限责任", "有限責任")
+# A branch is named after its firm: 捨得企業股份有限公司南科分公司.
+_FIRM_BEFORE_BRANCH = re.compile(r"(?:有限公司|有限责任公司|有限責任公司|集团|集團)[^\W\d_]{1,6}$")
 _MAX_NAME = 8  # characters before the suffix (18 before a legal name's 有限公司)
 # A name with a weak suffix (…科技, …智能) is one when the sentence goes on as after a name.
 _AFTER_NAME = re.compile(r"(?:[，、（(]|宣布|发布|發布|完成|获得|獲得|表示|称|稱|与|與|和|及|推出|"
@@ -139,9 +145,13 @@ _MAX_ROLE_NAME = 8
 ENGLISH = ("capital", "ventures", "partners", "investment", "investments", "technologies",
            "technology", "robotics", "labs", "holdings", "holding", "semiconductor", "motors",
            "group", "fund", "intelligence", "medical", "materials", "university", "vc", "co",
-           "corp", "inc", "ltd", "limited", "electronics", "industries", "partnership")
+           "corp", "inc", "ltd", "limited", "electronics", "industries", "partnership",
+           # not Management alone: Risk Management, Supply Chain Management
+           "wealth management", "asset management", "capital management",
+           "investment management", "fund management")
 _ENGLISH_INVESTORS = {"capital", "ventures", "partners", "investment", "investments", "fund",
-                      "vc"}
+                      "vc", "wealth management", "asset management", "capital management",
+                      "investment management", "fund management"}
 _ABBREVIATED = {"co", "corp", "inc", "ltd"}  # a name ends with their full stop: Acme Co.
 _ABBREVIATION_END = re.compile(r"\.(?:,? ?(?:Ltd|Limited)\b\.?)?")  # Acme Co., Ltd.
 _LEGAL_FORM_AFTER = re.compile(r",? (?:Inc|Corp|Co|Ltd)\.(?:,? ?Ltd\.)?|,? (?:Limited|LLC|PLC)\b")
@@ -188,7 +198,8 @@ _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|
                       r"交通|监督|監督|药品|藥品|道路|海事|统筹|統籌|整合|"
                       # kinds of driving: 城区智驾, 高阶智驾
                       r"城区|城區|高阶|高階|城市|高速|辅助|輔助|端到端|全场景|全場景|高端|电动|電動|"
-                      r"优质|優質|中标|中標|间接|間接|直接|先进|先進|新|汽車|银行系|銀行系|AIC)+$")
+                      r"优质|優質|中标|中標|间接|間接|直接|先进|先進|新|汽車|银行系|銀行系|AIC|新创|新創|电网|電網|"
+                      r"正式|非正式)+$")
 # A country's bureau is no kind of thing: 国家邮政局, 中国文物局.
 _NATIONAL = ("国家", "國家", "中国", "中國")
 # A product's model code before a category word: R1機器人, H2机器人.
@@ -393,6 +404,7 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
             start, name, prefix = (start + inner.end(), name[inner.end():],
                                    prefix[inner.end():])
         if (len(name) >= _MIN_LENGTH and prefix and name not in found
+                and not name.startswith(_LEGAL_FORM_START)  # 股份有限公司深圳分公司: a part
                 and _LEGAL_FORM_END.sub("", name) not in found and not _overlaps(taken, start, end)
                 and not ((_QUANTIFIED.match(prefix) or _GENERIC.match(prefix))
                          and not (kind == "government" and prefix in _NATIONAL))
@@ -494,6 +506,9 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
                 before = _name_start(text, city.start(), _MAX_NAME)
                 if city.start() - before >= 2:
                     start = before
+            if suffix == "分公司" and (firm := _FIRM_BEFORE_BRANCH.search(
+                    text, max(0, suffix_start - 12), suffix_start)):
+                start = _name_start(text, firm.start(), 18)
         if kind == "university" and start and text[start - 1] in "与與":
             # a faculty of two fields: 西岭大学地理与旅游学院, 某科学院地理科学与资源研究所;
             # not a list of two bodies (西岭大学与南湖实验室): a field stands before 与

@@ -26,8 +26,11 @@ KEEP_CASE = str.maketrans({full: chr(ascii_) for full, ascii_ in _FULL_WIDTH.ite
 
 def normalize(text: str) -> str:
     """Same-length form for matching: full-width letters and digits to ASCII, the ideographic
-    space to a space, letters lower-cased. Each step runs in C: this is on the hot path."""
+    space to a space, the typeset apostrophe to the plain one, letters lower-cased. Each step
+    runs in C: this is on the hot path."""
     spaced = text.replace("\u3000", " ")
+    if "\u2019" in spaced:  # the typeset apostrophe: Wa’ed Ventures is Wa'ed Ventures
+        spaced = spaced.replace("\u2019", "'")
     folded = spaced.lower()
     if len(folded) != len(text):  # a few letters (İ) lower-case to two characters
         folded = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in spaced)
