@@ -210,6 +210,10 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
      [("云岫市青岚高级中学", "other"), ("星渚公安博物院", "other")]),
     ("他曾获得云岫唱片公司的大奖。", [("云岫唱片公司", "company")]),  # not 得云岫唱片公司
     ("途中经过云岫纪念馆，继续前行。", [("云岫纪念馆", "other")]),  # not 过云岫纪念馆
+    # a name word that starts with a stop character; a school by its head; a zone's office
+    ("她到北京同仁医院检查，云岫市星渚中学校长也来了。",
+     [("北京同仁医院", "other"), ("云岫市星渚中学", "other")]),
+    ("区发改局和区招商办负责人陪同调研。", [("区发改局", "government"), ("区招商办", "government")]),
     # a branch by its firm's legal name; an English asset manager
     ("投資案包含云岫企業股份有限公司南科分公司。", [("云岫企業股份有限公司南科分公司", "company")]),
     ("said a fund manager at Northwind Wealth Management in Shanghai.",
