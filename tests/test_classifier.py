@@ -199,6 +199,12 @@ def test_a_word_list_pattern_finds_the_longest_word_first_as_an_alternation_woul
     # a market in a famous one's style; a typeset apostrophe
     ("It raised funds on the Nasdaq-style market of the Shanghai Stock Exchange.", ["sse"]),
     ("Saudi Arabia’s Wa’ed Ventures joined the round.", ["waed_ventures"]),
+    # a deputy's title, Singapore's old name, a wave of investment, a spectacle
+    ("全国人大代表、云岫集团创始人王一直言，机会很大。", []),
+    ("全国人大通过了这部法律。", ["npc"]),
+    ("He was told that it was the island of Temasek, an ancient kingdom.", []),
+    ("Temasek led the round.", ["temasek"]),
+    ("AI基礎建設的投資浪潮僅走到1.5波，伺服器需求仍大；山间奇景令人惊叹。", []),
 ])
 def test_company_rules(classifier: Classifier, text: str, expected: list[str]) -> None:
     assert ids(classifier, text) == expected

@@ -214,6 +214,11 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
     ("她到北京同仁医院检查，云岫市星渚中学校长也来了。",
      [("北京同仁医院", "other"), ("云岫市星渚中学", "other")]),
     ("区发改局和区招商办负责人陪同调研。", [("区发改局", "government"), ("区招商办", "government")]),
+    # 有 and 发展 inside legal names; Taiwan listings of firms registered abroad; a bank's branch
+    ("北京星渚万有科技有限公司与南京云岫科技发展有限公司签约。",
+     [("北京星渚万有科技有限公司", "company"), ("南京云岫科技发展有限公司", "company")]),
+    ("供應鏈包括云岫-KY、星渚-KY等廠商。", [("云岫-KY", "company"), ("星渚-KY", "company")]),
+    ("由工行云岫分行联动多家机构发起。", [("工行云岫分行", "company")]),
     # a branch by its firm's legal name; an English asset manager
     ("投資案包含云岫企業股份有限公司南科分公司。", [("云岫企業股份有限公司南科分公司", "company")]),
     ("said a fund manager at Northwind Wealth Management in Shanghai.",
@@ -326,6 +331,12 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "这不仅折射出资本的押注；它们都仰賴政府與大型企業的資金；审议本级监察委员会的报告。",
     "啟明創投下調AI與醫療新創基金規模；僅非正式出版社出版的樣本；客户包括中国头部电网集团。",
     "Risk Management and Asset Management are topics of the course.",
+    # what an investor values, capitalists, securitisation, the first fund of its kind, what a
+    # fund relies on, counts of funds, a fund's field, a pilot scheme, a development fund
+    "作为最早的投资人，看重创始人的视野。战士们说：“打倒资本家！”商业航天资产证券化升温。",
+    "福建省首只AIC股权投资基金；基金依托股权投资基金的属性；随着基金即将投入运作。",
+    "政府篩選出五個風投基金；一共接獲 14 個風投基金的申請；專門投資生物科技及其子領域。",
+    "关于扩大金融资产投资公司股权投资试点的通知；推动发展基金设立。",
 ])
 def test_phrases_that_only_look_like_names_are_not(classifier: Classifier, text: str) -> None:
     assert found(classifier, text) == []

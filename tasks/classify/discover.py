@@ -29,7 +29,8 @@ _SUFFIXES = {
                "半導體|微电子|汽车|汽車|智驾|电气|電氣|银行|銀行|证券|證券|保险|保險|"
                # a firm named for its trade (法国航空公司, 中国铁路总公司); 公司 alone is too common
                "总公司|總公司|航空公司|铁路公司|鐵路公司|运输公司|運輸公司|进出口公司|進出口公司|"
-               "电力公司|電力公司|石油公司|唱片公司|分公司",
+               "电力公司|電力公司|石油公司|唱片公司|分公司|分行|"
+               "-KY",  # a Taiwan listing of a firm registered abroad: 環宇-KY
     "government": "政府|市政府|区政府|區政府|县政府|縣政府|省政府|人民政府|管委会|管委會|管理委员会|"
                   "管理委員會|"  # a zone's name (…高新区) is a place; its 管委会 governs it
                   # a place's bureaus, courts, police, missions abroad
@@ -111,15 +112,21 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                "获得", "獲得", "后来", "後來", "调任", "調任", "经过", "經過",
                # what a trend shows of capital: 折射出资本对…的押注
                "折射", "揭示", "凸显", "凸顯", "彰显", "彰顯", "仰赖", "仰賴", "依靠",
-               "审议", "審議", "本级", "本級", "各级", "各級")
+               "审议", "審議", "本级", "本級", "各级", "各級",
+               # the first of its kind, what a fund relies on, as it starts; chosen from many
+               "首只", "首支", "首隻", "依托", "依託", "随着", "隨著", "选出", "選出", "专门", "專門",
+               "专门投资", "專門投資")
 # Stop words (longest first) and characters, spelt backwards, for _name_start.
 _STOP_BACKWARDS = re.compile(one_of(w[::-1] for w in _STOP_WORDS)
                              + "|[" + re.escape("".join(sorted(_STOP_CHARS))) + "]")
 # Words of names that begin or end in a stop character: 示范区, 经济技术开发区, 东方, 同济.
+# Stop words that legal names end in, spelt backwards as _name_start reads them.
+_BEFORE_LEGAL_FORM = frozenset(("展发", "展發"))
 _NAME_WORDS = frozenset(("示范", "示範", "经济", "經濟", "经开", "經開", "东方", "東方", "南方",
                          "北方", "同济", "同濟", "同方", "方正", "外高", "共享", "成都", "首都", "户外",
                          "戶外", "有色", "中共", "数据", "數據", "协和", "協和", "去哪", "当当", "當當",
-                         "当虹", "當虹", "当升", "當升", "当代", "當代", "如祺", "同仁"))
+                         "当虹", "當虹", "当升", "當升", "当代", "當代", "如祺", "同仁", "万有",
+                         "萬有", "有道", "有赞", "有贊"))
 _LEVELS = frozenset("市省区县區縣")  # of a government
 _CITY_INSIDE = re.compile(r"[（(][^\W\d_]{2,4}[）)]$")
 _LEGAL_FORM_START = ("股份有限", "有限公司", "有限责任", "有限責任")
@@ -141,7 +148,7 @@ _FOUNDED = ("创始人", "創始人")  # a firm's founder: the name before is a 
 # Words before a role that name no one: generic ones, and who a founder is (女性创始人), not of what.
 _NO_ROLE_NAME = frozenset(("公司", "中心", "品牌", "平台", "企业", "企業", "团队", "團隊", "项目",
                            "項目", "女性", "华人", "華人", "华裔", "華裔", "青年", "年轻", "年輕",
-                           "连续", "連續"))
+                           "连续", "連續", "看重", "认可", "認可", "欣赏", "欣賞", "相信"))
 _MAX_ROLE_NAME = 8
 # The last word of an English organisation's name (matched lower-cased, as the text is).
 ENGLISH = ("capital", "ventures", "partners", "investment", "investments", "technologies",
@@ -201,7 +208,7 @@ _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|
                       # kinds of driving: 城区智驾, 高阶智驾
                       r"城区|城區|高阶|高階|城市|高速|辅助|輔助|端到端|全场景|全場景|高端|电动|電動|"
                       r"优质|優質|中标|中標|间接|間接|直接|先进|先進|新|汽車|银行系|銀行系|AIC|新创|新創|电网|電網|"
-                      r"正式|非正式)+$")
+                      r"正式|非正式|生物)+$")
 # A country's bureau is no kind of thing: 国家邮政局, 中国文物局.
 _NATIONAL = ("国家", "國家", "中国", "中國")
 # A product's model code before a category word: R1機器人, H2机器人.
@@ -210,8 +217,8 @@ _HELD_BY = ("政府", "国资委", "國資委")  # 市政府控股的…: held b
 # What follows an organisation word when it ends no name: 控股股东, 控股子公司 (a holder, a unit),
 # 资本市场, 资本化 (capital), 证券业 (a trade).
 _CAPITAL_AFTER = ("市场", "市場", "运作", "運作", "化", "金", "开支", "開支", "支出", "主义", "主義",
-                  "结构", "結構", "投入", "充足", "公积", "公積", "回报", "回報", "根基")
-_TRADE_AFTER = ("业", "業")  # 银行业, 证券业: a trade
+                  "结构", "結構", "投入", "充足", "公积", "公積", "回报", "回報", "根基", "家")
+_TRADE_AFTER = ("业", "業", "化")  # 银行业, 证券业: a trade; 资产证券化
 _QUOTE_AFTER = tuple("价價告道送名备備批")  # 厂商报价, 厂商报告: a maker's quote, no paper
 # 美国投资, 中国投行, 美国投票: a country's investing, no state investor (国投)
 _INVESTING_AFTER = tuple("资資入放向票降行产產保诉訴标標稿递遞送注融身机機影射喂餵毒石")
@@ -220,7 +227,8 @@ _NO_NAME_AFTER = {"控股": ("股东", "股東", "子公司", "孙公司", "孫�
                   "資本": _CAPITAL_AFTER, "基金": _FUND_AFTER, "银行": _TRADE_AFTER, "銀行": _TRADE_AFTER,
                   "证券": _TRADE_AFTER, "證券": _TRADE_AFTER, "保险": _TRADE_AFTER,
                   "保險": _TRADE_AFTER, "商报": _QUOTE_AFTER, "商報": _QUOTE_AFTER,
-                  "工委": ("会", "會"), "国投": _INVESTING_AFTER, "國投": _INVESTING_AFTER}
+                  "工委": ("会", "會"), "股权投资": ("试点", "試點"), "国投": _INVESTING_AFTER,
+                  "國投": _INVESTING_AFTER}
 _NUMERAL = "[\\d一二三四五六七八九十百千万几多余两兩数數]"
 _MEASURE = "家|支|只|个|個|位|名|批|类|類|所|项|項"
 _AFTER_ONE_NUMERAL = ("张|張|档|檔|层|層|大|些|般|少|产|產|款|种|種|台|座|条|條|次|份|件|部|套|"
@@ -241,6 +249,8 @@ _QUANTIFIED = re.compile(r"^(?:多家|一家|两家|兩家|其他|相关|相關|
 _AMOUNT_IN = re.compile(r"[\d十百千]\s*[亿億万萬]")
 # An amount before a name describes a tranche, not a firm: "100亿元的设计基金".
 _AMOUNT_BEFORE = re.compile(r"[\d.]+\s*[亿億万萬千百]?\s*(元|美元|人民币|人民幣)的$")
+# A count before a kind of firm: 14 個風投基金 (the name would start at its measure word).
+_COUNTED = re.compile(rf"{_NUMERAL}\s*(?:{_MEASURE})$")
 # Where news names its source: 据IT桔子统计, 據鉅亨網報導, 来源：集微网. Each pattern is tried
 # where its first word is (据 is frequent: 数据, 根据), not at every character.
 _SOURCES = {
@@ -412,7 +422,8 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
                          and not (kind == "government" and prefix in _NATIONAL))
                 and not (kind == "company" and _MODEL_CODE.search(prefix))
                 and not _AMOUNT_IN.search(prefix)
-                and not _AMOUNT_BEFORE.search(text, max(0, start - 12), start)):
+                and not _AMOUNT_BEFORE.search(text, max(0, start - 12), start)
+                and not _COUNTED.search(text, max(0, start - 4), start + 1)):
             found[name] = Discovered(name, start, end, kind, pattern)
 
     sources = []  # (start, end, whether a verb of telling may stand inside)
@@ -501,7 +512,8 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
                 continue
             start = country.start()
         else:
-            start = _name_start(text, suffix_start, 18 if suffix in _LONG_NAMES else _MAX_NAME)
+            start = _name_start(text, suffix_start, 18 if suffix in _LONG_NAMES else _MAX_NAME,
+                                "有限" in suffix)
             if suffix in _LONG_NAMES and (city := _CITY_INSIDE.search(text, max(0, start - 6),
                                                                         start)):
                 # a legal name holds its city in brackets: 跨维(深圳)智能科技有限公司
@@ -678,10 +690,11 @@ def _english_name(text: str, suffix_start: int) -> int | None:
     return None
 
 
-def _name_start(text: str, end: int, longest: int) -> int:
+def _name_start(text: str, end: int, longest: int, legal: bool = False) -> int:
     """Where the name ending at `end` begins: after the last punctuation, function word or
     phrase word within `longest` characters before it; `end` when there is none (the name may
-    run on further back, and a cut name is no name)."""
+    run on further back, and a cut name is no name). Before a `legal` form (有限公司), a word
+    legal names end in is the name's (科技发展有限公司)."""
     lo = max(0, end - longest)
     floor = max(lo - 1, 0)  # a stop just before the longest name counts
     # The nearest stop first: searched in the characters before `end`, read backwards.
@@ -689,8 +702,11 @@ def _name_start(text: str, end: int, longest: int) -> int:
     found = _STOP_BACKWARDS.search(backwards)
     while found is not None:
         at = end - found.start()
-        if (found.end() - found.start() > 1 or (text[at - 2:at] not in _NAME_WORDS
-                                                 and text[at - 1:at + 1] not in _NAME_WORDS)):
+        if found.end() - found.start() > 1:
+            # a word that ends right before a legal form is the name's: 科技发展有限公司
+            if not (legal and found.start() == 0 and found.group() in _BEFORE_LEGAL_FORM):
+                return at
+        elif (text[at - 2:at] not in _NAME_WORDS and text[at - 1:at + 1] not in _NAME_WORDS):
             return at
         found = _STOP_BACKWARDS.search(backwards, found.start() + 1)
     return lo if lo == 0 else end
