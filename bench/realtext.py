@@ -260,17 +260,24 @@ def _key(name: str) -> str:
 
 def _resolve(classifier: Classifier, name: str) -> Company | None:
     """The catalog organisation a label names: by a name or alias as written or in simplified
-    script (a publication's as its title, 《财经》 for 财经), else what the classifier reads in
-    the name itself (full-width, spacing)."""
+    script (a publication's as its title, 《财经》 for 财经), without the share-class mark of a
+    Hong Kong or STAR listing (百融雲-W, 微創機器人-B), else what the classifier reads in the
+    name itself, as written or simplified (full-width, spacing)."""
     from tasks.classify.script import to_simplified
 
     catalog = classifier.catalog
-    found = next(filter(None, (catalog.resolve(form) for simple in (name, to_simplified(name))
+    name = _SHARE_CLASS.sub("", name)
+    forms = (name, to_simplified(name))
+    found = next(filter(None, (catalog.resolve(form) for simple in forms
                                 for form in (simple, f"《{simple}》"))), None)
-    if found is None:
-        ids = classifier.classify(name).company_ids
-        found = catalog.companies[ids[0]] if len(ids) == 1 else None
+    for form in forms if found is None else ():
+        ids = classifier.classify(form).company_ids
+        if len(ids) == 1:
+            return catalog.companies[ids[0]]
     return found
+
+
+_SHARE_CLASS = re.compile(r"-(?:W|B|S|SW|U|WD|P)$")
 
 
 def collect(labels: list[dict], texts: Path) -> None:

@@ -204,6 +204,13 @@ def test_a_word_list_pattern_finds_the_longest_word_first_as_an_alternation_woul
     ("全国人大通过了这部法律。", ["npc"]),
     ("He was told that it was the island of Temasek, an ancient kingdom.", []),
     ("Temasek led the round.", ["temasek"]),
+    # a CamelCase brand split by a space only in its capitals; the gear a photo was taken with
+    ("It drew money from intelligence-linked In-Q-Tel.", ["in_q_tel"]),
+    ("The crater at dawn. Capture with Sony A7s & Lens Canon TSE17/F4", []),
+    ("Sony shot up 5% on Monday.", ["sony"]),
+    # a fluent speaker, creativity, a speed, a founder's name
+    ("她能流利说英语，充满創意；at lightspeed, Khosla said.", []),
+    ("英语流利说与流利说都完成了融资；創意與台積電合作ASIC。", ["liulishuo", "guc", "tsmc"]),
     ("AI基礎建設的投資浪潮僅走到1.5波，伺服器需求仍大；山间奇景令人惊叹。", []),
 ])
 def test_company_rules(classifier: Classifier, text: str, expected: list[str]) -> None:

@@ -219,6 +219,12 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
      [("北京星渚万有科技有限公司", "company"), ("南京云岫科技发展有限公司", "company")]),
     ("供應鏈包括云岫-KY、星渚-KY等廠商。", [("云岫-KY", "company"), ("星渚-KY", "company")]),
     ("由工行云岫分行联动多家机构发起。", [("工行云岫分行", "company")]),
+    # examples a kind of firm introduces; a name after a kind of supplier; a firm's round
+    ("一众新兴玩家如云岫、星渚毫米波、青岚智杰等也相继布局。",
+     [("云岫", "company"), ("星渚毫米波", "company"), ("青岚智杰", "company")]),
+    ("方案供应商上海云岫伙伴智能驾驶有限公司宣布融资。", [("上海云岫伙伴智能驾驶有限公司", "company")]),
+    ("多家机构联合领投了星渚科技的Pre-A轮。", [("星渚科技", "company")]),
+    ("文章來源:云岫觀察公眾號", [("云岫觀察", "media")]),  # the account, not its kind
     # a branch by its firm's legal name; an English asset manager
     ("投資案包含云岫企業股份有限公司南科分公司。", [("云岫企業股份有限公司南科分公司", "company")]),
     ("said a fund manager at Northwind Wealth Management in Shanghai.",
@@ -337,6 +343,12 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "福建省首只AIC股权投资基金；基金依托股权投资基金的属性；随着基金即将投入运作。",
     "政府篩選出五個風投基金；一共接獲 14 個風投基金的申請；專門投資生物科技及其子領域。",
     "关于扩大金融资产投资公司股权投资试点的通知；推动发展基金设立。",
+    # a cut legal form in a list, capital's attention and plans, a person, who joined a round
+    "当中包括深圳華大基因科技有限公司、華潤科學技術研究院和北京大學等。",
+    "该公司在行业内深受资本关注，他自大学毕业后一直创业；多家企业、机构跟投；时创意资本规划加速。",
+    "上周基金重点事件回顾；此次发布基金；成为首批中央企业创投母基金；形成央企资本与产业龙头的协同。",
+    "包括生命健康科技、人工智能；成立第一個校友VC投資基金，推動校友投資學校。",
+    "智元机器人发布远征A2人形机器人；宇树科技今日发布新一代人形机器人。",
 ])
 def test_phrases_that_only_look_like_names_are_not(classifier: Classifier, text: str) -> None:
     assert found(classifier, text) == []

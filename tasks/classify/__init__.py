@@ -52,7 +52,7 @@ class Classifier:
         # be a fruit, so it cannot vouch for 小米 being the company.
         ambiguous = {normalize(a.text) for a in catalog.aliases if a.require_near or a.reject_near}
         self._phrases: PhraseMatcher[_Candidate | Topic | Rule | _Clue] = PhraseMatcher(
-            [(phrase, _Candidate.of(alias, ambiguous)) for alias in catalog.aliases
+            [(phrase, _Candidate.of(alias, ambiguous, phrase)) for alias in catalog.aliases
              for phrase in spellings(alias.text)]
             + [(keyword, topic) for topic in topics for keyword in topic.keywords]
             + [(cue, rule) for rule in EVENT_RULES for cue in rule.cues]
@@ -162,10 +162,12 @@ class Classifier:
         title_ends = {end for _, end in titles}
         likened = {m.end() for m in _LIKENED.finditer(text)} if "版" in text else set()
         styled = {m.start() for m in _STYLED.finditer(text)} if "-" in text else set()
+        gear = ([m.span() for m in _GEAR_CREDIT.finditer(text)]
+                if "aptur" in text or "hot " in text or "aken " in text else [])
         verdicts = [(h, why) for h in chosen
                     if (everyone or h.end in title_ends or h.start in likened or h.end in styled
-                        or h.payload.is_product or _after_surname(text, h))
-                    and (why := _not_news(text, h, other_sense, chosen, titles, likened))]
+                        or h.payload.is_product or _after_surname(text, h) or gear)
+                    and (why := _not_news(text, h, other_sense, chosen, titles, likened, gear))]
         if verdicts:
             dropped = {id(h) for h, _ in verdicts}
             chosen = [h for h in chosen if id(h) not in dropped]
@@ -223,10 +225,13 @@ class _Candidate:
     reject_words: tuple[str, ...]
     require_words: tuple[str, ...]
     latin: bool  # the alias has Latin letters
+    # A CamelCase brand split by a space is the brand only in its own capitals: "Linked In",
+    # not "intelligence-linked in".
+    case_sensitive: bool
 
     @property
     def is_plain(self) -> bool:
-        return not (self.alias.case_sensitive or self.reject_words or self.require_words
+        return not (self.case_sensitive or self.reject_words or self.require_words
                     or _WORD_LIKE.match(self.alias.text))
 
     # Each list as one pattern, longest word first, compiled when the alias is first met:
@@ -240,10 +245,13 @@ class _Candidate:
         return _words_pattern(self.require_words)
 
     @classmethod
-    def of(cls, alias: Alias, ambiguous: set[str] | frozenset[str] = frozenset()) -> _Candidate:
+    def of(cls, alias: Alias, ambiguous: set[str] | frozenset[str] = frozenset(),
+           phrase: str | None = None) -> _Candidate:
+        split = phrase is not None and phrase != alias.text and _CAMEL_SPLIT.search(phrase)
         return cls(alias, tuple(map(normalize, alias.reject_near)),
                    tuple(n for n in map(normalize, alias.require_near) if n not in ambiguous),
-                   _LATIN.search(alias.text) is not None)
+                   _LATIN.search(alias.text) is not None,
+                   alias.case_sensitive or bool(split))
 
 
 def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
@@ -316,10 +324,14 @@ _MEDIUM_AFTER = re.compile(r"\s?(上(?![市线線涨漲调調半午])|里|裡|�
                            r"扫码|掃碼|洽谈|洽談|直播间|直播間|账号|賬號|帐号|帳號|好友|搜索|搜尋|查询|"
                            r"查詢|导航|導航|选择|選擇|头像|頭像|等\S{0,5}平台|号|號|"
                            r"\s?[:：]\s?[A-Za-z0-9_\-]{4,})")  # an account: 微信：kingback
+# A photo's credit for the camera and lens: "Capture with Sony A7s & Lens Canon TSE17".
+_GEAR_CREDIT = re.compile(r"\b(?:[Cc]aptured?|[Ss]hot|[Tt]aken|[Pp]hotographed|[Ff]ilmed) (?:with|on)\b"
+                          r"[^\n.]*")
 # A count of a device before its name: 一台iPad, 两部手机, 这台Mate.
 _ONE_OF_THEM = re.compile(r"(?:[一两兩二三四五六七八九十几幾每这這那\d]|多)(?:台|部|支|块|塊)\s?$")
 _LAUNCHED = re.compile(r"\s?(发布|發布|推出|上线|上線|问世|問世)")
 _LATIN = re.compile(r"[A-Za-z]")
+_CAMEL_SPLIT = re.compile(r"[a-z] [A-Z]")
 # Common surnames, less those that are also common words before a name (周 in 本周, 何 in 为何,
 # 钟 in 分钟, 曾, 谢 in 感谢, 高, 金, 方, 向, 于, 任, 余, 程 ...).
 _SURNAMES = frozenset("王李张刘陈杨黄赵吴徐孙马朱胡郭林罗郑梁宋唐许韩冯邓曹彭萧肖董袁潘蔡蒋杜叶苏魏"
@@ -352,7 +364,7 @@ def _accept(text: str, views: list[str], start: int, end: int,
         alias = candidate.alias
         if candidate.latin:  # case rules are about Latin letters
             written = text[start:end].translate(KEEP_CASE)
-            if alias.case_sensitive and not _same_case(written, phrase, text, start, end):
+            if candidate.case_sensitive and not _same_case(written, phrase, text, start, end):
                 reason = f"{phrase!r} is case-sensitive"
                 continue
             if written.islower() and _WORD_LIKE.match(phrase) and _in_english(text, start, end):
@@ -415,12 +427,14 @@ def _listed(text: str, accepted: list[Hit[Alias]], wanting: list[Hit[Alias]]) ->
 
 
 def _not_news(text: str, hit: Hit[Alias], other_sense: set[str], accepted: list[Hit[Alias]],
-              titles: list[tuple[int, int]], likened: set[int]) -> str:
+              titles: list[tuple[int, int]], likened: set[int],
+              gear: list[tuple[int, int]]) -> str:
     """Why an accepted name is still not the company in this text, or "" when it is.
 
     - Interface text: "分享到微信", "分享至QQ".
     - A product used as a medium: "在微信上聊", "利用微信公众号", "在B站是UP主", "抖音等平台".
-    - A device someone has: "一台iPad", "两部Mate".
+    - A device someone has: "一台iPad", "两部Mate"; the gear a photo was taken with ("Captured
+      with Sony A7s", `gear` holds where such credits run).
     - A person's name: a two-character name after a surname, then what follows a person
       (王清华向记者表示, 李小米说).
     - One sense per text: a name a reject word showed to mean something else once (商汤 the
@@ -445,6 +459,8 @@ def _not_news(text: str, hit: Hit[Alias], other_sense: set[str], accepted: list[
     if alias.is_product and ((_MEDIUM_BEFORE.search(before) and not _LAUNCHED.match(after))
                              or _MEDIUM_AFTER.match(after)):
         return f"{alias.text!r} is used as a medium here, not news about its maker"
+    if any(start <= hit.start < end for start, end in gear):
+        return f"{alias.text!r} is the gear a photo was taken with here, not news about its maker"
     if alias.is_product and _ONE_OF_THEM.search(before):
         return f"{alias.text!r} is a thing someone has here (一台, 两部), not news about its maker"
     if alias.company_id in other_sense and alias.reject_near and not any(

@@ -73,7 +73,7 @@ _LONG_NAMES = ("基金", "有限公司", "有限责任公司", "股份有限公�
                "合夥企業(有限合夥)", "合伙企业", "合夥企業", "医院", "醫院", "分局", "分公司")
 # Characters and words a name does not run back over: a name starts after them.
 _STOP_CHARS = set("的在与與和由将將是为為对對及等了把从從被向其该該这這那于於至以而并並或也都就让讓给給但有"
-                  "跟同下外年月轮輪称稱说說示去当當如它已获獲经經据據今近后後前再又还還共到仅僅"
+                  "跟同下外年月轮輪称稱说說示去当當如它已获獲经經据據今近后後前再又还還共到仅僅他她"
                   "，。、；：！？“”‘’「」『』《》（）()【】[]/／|｜丨 \t\n,.;:!?\"'—…·•")
 _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方", "包括", "宣布", "完成", "团队",
                "團隊", "研究", "领域", "領域", "行业", "行業", "旗下", "联合", "聯合",
@@ -115,7 +115,11 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                "审议", "審議", "本级", "本級", "各级", "各級",
                # the first of its kind, what a fund relies on, as it starts; chosen from many
                "首只", "首支", "首隻", "依托", "依託", "随着", "隨著", "选出", "選出", "专门", "專門",
-               "专门投资", "專門投資")
+               "专门投资", "專門投資",
+               # kinds of firm before a name: 解决方案供应商上海几何伙伴智能驾驶有限公司
+               "供应商", "供應商", "服务商", "服務商", "提供商", "运营商", "運營商", "制造商", "製造商",
+               "开发商", "開發商", "深受", "备受", "備受", "受到", "上周", "上週", "本周", "本週",
+               "发布", "發布", "首批", "第一个", "第一個")
 # Stop words (longest first) and characters, spelt backwards, for _name_start.
 _STOP_BACKWARDS = re.compile(one_of(w[::-1] for w in _STOP_WORDS)
                              + "|[" + re.escape("".join(sorted(_STOP_CHARS))) + "]")
@@ -126,7 +130,7 @@ _NAME_WORDS = frozenset(("示范", "示範", "经济", "經濟", "经开", "經�
                          "北方", "同济", "同濟", "同方", "方正", "外高", "共享", "成都", "首都", "户外",
                          "戶外", "有色", "中共", "数据", "數據", "协和", "協和", "去哪", "当当", "當當",
                          "当虹", "當虹", "当升", "當升", "当代", "當代", "如祺", "同仁", "万有",
-                         "萬有", "有道", "有赞", "有贊"))
+                         "萬有", "有道", "有赞", "有贊", "有限"))
 _LEVELS = frozenset("市省区县區縣")  # of a government
 _CITY_INSIDE = re.compile(r"[（(][^\W\d_]{2,4}[）)]$")
 _LEGAL_FORM_START = ("股份有限", "有限公司", "有限责任", "有限責任")
@@ -140,7 +144,9 @@ _AFTER_NAME = re.compile(r"(?:[，、（(]|宣布|发布|發布|完成|获得|�
                          # a body's officers and its part in an event: 中国数学会常务理事, 学会主办
                          r"副?理事长|副?理事長|常务理事|常務理事|副?会长|副?會長|秘书长|秘書長|"
                          r"校长|校長|院长|院長|党委书记|黨委書記|"
-                         r"主办|主辦|承办|承辦|协办|協辦|召开|召開|通过|通過|发出|發出)")
+                         r"主办|主辦|承办|承辦|协办|協辦|召开|召開|通过|通過|发出|發出|"
+                         # a firm's round: 领投了沃时科技的Pre-A轮
+                         r"的(?:Pre-?)?(?:[A-E]|天使|种子|種子|战略|戰略)[+＋]*(?:轮|輪))")
 # Words a name stands before, suffix or not: an investor's role in a round.
 ROLES = ("领投", "領投", "跟投", "参投", "參投", "联合领投", "聯合領投", "独家投资", "獨家投資",
          "创始人", "創始人")
@@ -148,7 +154,8 @@ _FOUNDED = ("创始人", "創始人")  # a firm's founder: the name before is a 
 # Words before a role that name no one: generic ones, and who a founder is (女性创始人), not of what.
 _NO_ROLE_NAME = frozenset(("公司", "中心", "品牌", "平台", "企业", "企業", "团队", "團隊", "项目",
                            "項目", "女性", "华人", "華人", "华裔", "華裔", "青年", "年轻", "年輕",
-                           "连续", "連續", "看重", "认可", "認可", "欣赏", "欣賞", "相信"))
+                           "连续", "連續", "看重", "认可", "認可", "欣赏", "欣賞", "相信", "机构",
+                           "機構", "投资机构", "投資機構"))
 _MAX_ROLE_NAME = 8
 # The last word of an English organisation's name (matched lower-cased, as the text is).
 ENGLISH = ("capital", "ventures", "partners", "investment", "investments", "technologies",
@@ -208,16 +215,19 @@ _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|
                       # kinds of driving: 城区智驾, 高阶智驾
                       r"城区|城區|高阶|高階|城市|高速|辅助|輔助|端到端|全场景|全場景|高端|电动|電動|"
                       r"优质|優質|中标|中標|间接|間接|直接|先进|先進|新|汽車|银行系|銀行系|AIC|新创|新創|电网|電網|"
-                      r"正式|非正式|生物)+$")
+                      r"正式|非正式|生物|生命|健康|中央企业|中央企業|央企|创投|創投|校友|"
+                      r"新一代|新款|全新|新型)+$")
 # A country's bureau is no kind of thing: 国家邮政局, 中国文物局.
 _NATIONAL = ("国家", "國家", "中国", "中國")
-# A product's model code before a category word: R1機器人, H2机器人.
-_MODEL_CODE = re.compile(r"(?:^|[^A-Za-z0-9])[A-Za-z]{1,3}\d{1,3}[A-Za-z]?$")
+# A product's model code before a category word: R1機器人, H2机器人, 远征A2人形机器人.
+_MODEL_CODE = re.compile(r"(?:^|[^A-Za-z0-9])[A-Za-z]{1,3}\d{1,3}[A-Za-z]?"
+                         r"(?:人形|双足|雙足|四足|轮式|輪式|工业|工業|服务|服務|协作|協作)?$")
 _HELD_BY = ("政府", "国资委", "國資委")  # 市政府控股的…: held by, not a name
 # What follows an organisation word when it ends no name: 控股股东, 控股子公司 (a holder, a unit),
 # 资本市场, 资本化 (capital), 证券业 (a trade).
 _CAPITAL_AFTER = ("市场", "市場", "运作", "運作", "化", "金", "开支", "開支", "支出", "主义", "主義",
-                  "结构", "結構", "投入", "充足", "公积", "公積", "回报", "回報", "根基", "家")
+                  "结构", "結構", "投入", "充足", "公积", "公積", "回报", "回報", "根基", "家", "规划",
+                  "規劃")
 _TRADE_AFTER = ("业", "業", "化")  # 银行业, 证券业: a trade; 资产证券化
 _QUOTE_AFTER = tuple("价價告道送名备備批")  # 厂商报价, 厂商报告: a maker's quote, no paper
 # 美国投资, 中国投行, 美国投票: a country's investing, no state investor (国投)
@@ -313,7 +323,8 @@ _NO_SOURCE_NAME = re.compile(r"[^\W_]{1,2}媒|(?:网络|網絡|互联网|互聯�
 # Said to a source's reporter (温先生告诉南都记者, 负责人向记者表示): the name follows the verb.
 _TOLD = re.compile(r".*(?:告诉|告訴|向|对|對|接受)")
 # Words of time after a source's name (据港媒刚刚消息, 据新流财经此前报道): not part of it.
-_WHEN_AFTER = re.compile(r"(?:刚刚|剛剛|此前|日前|近日|早前|最新|昨日|今日|昨天|今天)$")
+_WHEN_AFTER = re.compile(r"(?:刚刚|剛剛|此前|日前|近日|早前|最新|昨日|今日|昨天|今天"
+                         r"|(?:微信)?(?:公众号|公眾號))$")  # 来源:活報告公眾號: the account's name
 _INNER_KIND = re.compile(r"资本|資本|基金|创投|創投|公司")
 # English government bodies and universities: the Ministry of Industry and Information
 # Technology, the Lunaria government, the University of Science and Technology of China.
@@ -385,6 +396,11 @@ _PERSON_AFTER = re.compile(r"[（(](?:个人|個人)[）)]")  # 王某(个人): 
 # "Additionally, China Construction Bank and …".
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)$")
 _MAX_ITEMS = 16
+# Examples a kind of firm introduces, ended by 等: 新兴玩家如傲酷、苏州毫米波、安智杰等.
+_EXAMPLES = re.compile(r"(?:企业|企業|公司|玩家|厂商|廠商|车企|車企|品牌|机构|機構|独角兽|獨角獸|新势力|"
+                       r"新勢力|创企|創企|大厂|大廠)[，,]?(?:如|例如|比如|包括|包含|像)")
+_EXAMPLE = re.compile(r"(?:(?!、|等|和|与|與|及)[^\W_]){2,12}(?=[、/／和与與及]|等)")
+_EXAMPLE_SEPARATOR = re.compile(r"[、/／]|和|与|與|及")
 # What may stand right after and right before an item of a list.
 _LIST_NEXT = frozenset("、/／和与與及以,（(")
 _LIST_BEFORE = frozenset("、/／ 和与與及")
@@ -536,6 +552,9 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
         if suffix_start - start >= 2 or (kind == "government" and suffix_start - start == 1
                                          and text[start] in _LEVELS):
             add(start, end, kind, "suffix", suffix)
+    if "如" in text or "包" in text or "像" in text:
+        for start, end, kind in _examples(text):
+            add(start, end, kind, "list")
     for start, end, kind in _list_items(text, [*named, *((d.start, d.end, d.kind)
                                                        for d in found.values())],
                                         {start for start, _, _ in named}):
@@ -548,6 +567,24 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
                               for s, e in spans)
                    and not any(n != d.name and n.endswith(d.name) for n in found)),
                   key=lambda d: d.start)
+
+
+def _examples(text: str) -> list[tuple[int, int, str]]:
+    """The items of each list of examples that a kind of firm introduces and 等 ends (玩家如A、
+    B、C等), as firms, or investors after 机构."""
+    found: list[tuple[int, int, str]] = []
+    for head in _EXAMPLES.finditer(text):
+        kind = "investor" if head.group().startswith(("机构", "機構")) else "company"
+        items: list[tuple[int, int]] = []
+        at = head.end()
+        while len(items) < _MAX_ITEMS and (item := _EXAMPLE.match(text, at)):
+            items.append(item.span())
+            if (separator := _EXAMPLE_SEPARATOR.match(text, item.end())) is None:
+                break
+            at = separator.end()
+        if len(items) >= 2 and text.startswith("等", items[-1][1]):
+            found += [(start, end, kind) for start, end in items]
+    return found
 
 
 def _list_items(text: str, named: list[tuple[int, int, str]], catalog: set[int]
