@@ -211,6 +211,12 @@ def test_a_word_list_pattern_finds_the_longest_word_first_as_an_alternation_woul
     # a fluent speaker, creativity, a speed, a founder's name
     ("她能流利说英语，充满創意；at lightspeed, Khosla said.", []),
     ("英语流利说与流利说都完成了融资；創意與台積電合作ASIC。", ["liulishuo", "guc", "tsmc"]),
+    # an ancient song, an island, a prospect, a plain KT
+    ("卿云烂兮，糺缦缦兮。日月光华，旦复旦兮。", []),
+    ("Refugees were held on Manus Island for years.", []),
+    ("这是我们的远景目标；KT值越大越好。", []),
+    ("远景与海博思创签下储能订单；SK Telecom and KT both invested.",
+     ["envision", "hyperstrong", "sk_telecom", "kt_corp"]),
     ("AI基礎建設的投資浪潮僅走到1.5波，伺服器需求仍大；山间奇景令人惊叹。", []),
 ])
 def test_company_rules(classifier: Classifier, text: str, expected: list[str]) -> None:

@@ -225,6 +225,12 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
     ("方案供应商上海云岫伙伴智能驾驶有限公司宣布融资。", [("上海云岫伙伴智能驾驶有限公司", "company")]),
     ("多家机构联合领投了星渚科技的Pre-A轮。", [("星渚科技", "company")]),
     ("文章來源:云岫觀察公眾號", [("云岫觀察", "media")]),  # the account, not its kind
+    # energy firms by their trade word in a list; a fund family; a name after a kind of firm
+    ("订单来自云岫新能源、星渚电源、青岚储能等。",
+     [("云岫新能源", "company"), ("星渚电源", "company"), ("青岚储能", "company")]),
+    ("青禾资本系基金与星渚医疗签约。", [("青禾资本", "investor")]),
+    ("HDI龍頭星渚科技、鑽針廠商青岚科技等都來了。", [("星渚科技", "company"), ("青岚科技", "company")]),
+    ("（圖／云岫市氣象局提供）", [("云岫市氣象局", "government")]),
     # a branch by its firm's legal name; an English asset manager
     ("投資案包含云岫企業股份有限公司南科分公司。", [("云岫企業股份有限公司南科分公司", "company")]),
     ("said a fund manager at Northwind Wealth Management in Shanghai.",
@@ -349,6 +355,9 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "上周基金重点事件回顾；此次发布基金；成为首批中央企业创投母基金；形成央企资本与产业龙头的协同。",
     "包括生命健康科技、人工智能；成立第一個校友VC投資基金，推動校友投資學校。",
     "智元机器人发布远征A2人形机器人；宇树科技今日发布新一代人形机器人。",
+    # kinds of energy and capital, a batch of sub-funds, a database credited as a source
+    "我们要发展新能源，清洁能源、可再生能源都重要；凭借其雄厚資本；这批子基金规模约65亿元。",
+    "(資料來源:臺灣食品成分資料庫)",
 ])
 def test_phrases_that_only_look_like_names_are_not(classifier: Classifier, text: str) -> None:
     assert found(classifier, text) == []

@@ -30,7 +30,8 @@ _SUFFIXES = {
                # a firm named for its trade (法国航空公司, 中国铁路总公司); 公司 alone is too common
                "总公司|總公司|航空公司|铁路公司|鐵路公司|运输公司|運輸公司|进出口公司|進出口公司|"
                "电力公司|電力公司|石油公司|唱片公司|分公司|分行|"
-               "-KY",  # a Taiwan listing of a firm registered abroad: 環宇-KY
+               "-KY|"  # a Taiwan listing of a firm registered abroad: 環宇-KY
+               "新能源|电源|電源|储能|儲能",  # 海得新能源, 昆宇电源, 卓阳储能
     "government": "政府|市政府|区政府|區政府|县政府|縣政府|省政府|人民政府|管委会|管委會|管理委员会|"
                   "管理委員會|"  # a zone's name (…高新区) is a place; its 管委会 governs it
                   # a place's bureaus, courts, police, missions abroad
@@ -66,14 +67,15 @@ _WEAK = ("科技", "汽车", "汽車", "机器人", "機器人", "半导体", "�
          "电气", "電氣",  # 电气工程, 电气化
          "中学", "中學", "小学", "小學", "学校", "學校", "学会", "學會",  # 初中学生, 学会了
          "政府",  # 美国政府表示; not 地方政府债务
-         "办公室", "辦公室", "委员会", "委員會", "议会", "議會")  # 在办公室里, 议会选举
+         "办公室", "辦公室", "委员会", "委員會", "议会", "議會",  # 在办公室里, 议会选举
+         "新能源", "电源", "電源", "储能", "儲能")  # 发展新能源, 开关电源
 # Legal names, funds and government bodies run longer.
 _LONG_NAMES = ("基金", "有限公司", "有限责任公司", "股份有限公司", "管委会", "管委會", "管理委员会",
                "管理委員會", "合伙企业（有限合伙）", "合伙企业(有限合伙)", "合夥企業（有限合夥）",
                "合夥企業(有限合夥)", "合伙企业", "合夥企業", "医院", "醫院", "分局", "分公司")
 # Characters and words a name does not run back over: a name starts after them.
 _STOP_CHARS = set("的在与與和由将將是为為对對及等了把从從被向其该該这這那于於至以而并並或也都就让讓给給但有"
-                  "跟同下外年月轮輪称稱说說示去当當如它已获獲经經据據今近后後前再又还還共到仅僅他她"
+                  "跟同下外年月轮輪称稱说說示去当當如它已获獲经經据據今近后後前再又还還共到仅僅他她系"
                   "，。、；：！？“”‘’「」『』《》（）()【】[]/／|｜丨 \t\n,.;:!?\"'—…·•")
 _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方", "包括", "宣布", "完成", "团队",
                "團隊", "研究", "领域", "領域", "行业", "行業", "旗下", "联合", "聯合",
@@ -119,7 +121,8 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                # kinds of firm before a name: 解决方案供应商上海几何伙伴智能驾驶有限公司
                "供应商", "供應商", "服务商", "服務商", "提供商", "运营商", "運營商", "制造商", "製造商",
                "开发商", "開發商", "深受", "备受", "備受", "受到", "上周", "上週", "本周", "本週",
-               "发布", "發布", "首批", "第一个", "第一個")
+               "发布", "發布", "首批", "这批", "這批", "该批", "該批", "此批", "本批", "第一个", "第一個",
+               "厂商", "廠商", "龙头", "龍頭")
 # Stop words (longest first) and characters, spelt backwards, for _name_start.
 _STOP_BACKWARDS = re.compile(one_of(w[::-1] for w in _STOP_WORDS)
                              + "|[" + re.escape("".join(sorted(_STOP_CHARS))) + "]")
@@ -130,7 +133,7 @@ _NAME_WORDS = frozenset(("示范", "示範", "经济", "經濟", "经开", "經�
                          "北方", "同济", "同濟", "同方", "方正", "外高", "共享", "成都", "首都", "户外",
                          "戶外", "有色", "中共", "数据", "數據", "协和", "協和", "去哪", "当当", "當當",
                          "当虹", "當虹", "当升", "當升", "当代", "當代", "如祺", "同仁", "万有",
-                         "萬有", "有道", "有赞", "有贊", "有限"))
+                         "萬有", "有道", "有赞", "有贊", "有限", "厚为", "厚為", "系统", "系統"))
 _LEVELS = frozenset("市省区县區縣")  # of a government
 _CITY_INSIDE = re.compile(r"[（(][^\W\d_]{2,4}[）)]$")
 _LEGAL_FORM_START = ("股份有限", "有限公司", "有限责任", "有限責任")
@@ -216,7 +219,8 @@ _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|
                       r"城区|城區|高阶|高階|城市|高速|辅助|輔助|端到端|全场景|全場景|高端|电动|電動|"
                       r"优质|優質|中标|中標|间接|間接|直接|先进|先進|新|汽車|银行系|銀行系|AIC|新创|新創|电网|電網|"
                       r"正式|非正式|生物|生命|健康|中央企业|中央企業|央企|创投|創投|校友|"
-                      r"新一代|新款|全新|新型)+$")
+                      r"新一代|新款|全新|新型|阶段|階段|雄厚|清洁|清潔|可再生|绿色|綠色|分布式|工商业|工商業|户用|戶用|"
+                      r"大型|光伏|风电|風電|电化学|電化學|氢|氫)+$")
 # A country's bureau is no kind of thing: 国家邮政局, 中国文物局.
 _NATIONAL = ("国家", "國家", "中国", "中國")
 # A product's model code before a category word: R1機器人, H2机器人, 远征A2人形机器人.
@@ -319,12 +323,13 @@ _NOT_IN_SOURCE = re.compile("来自|來自|担任|擔任|成为|成為|作为|�
 # A source that is no name: 台媒, 港媒; 交管部门, 龙湖方面, 业内人士.
 _NO_SOURCE_NAME = re.compile(r"[^\W_]{1,2}媒|(?:网络|網絡|互联网|互聯網|网上|網上).*|"
                              r"供应链|供應鏈|产业链|產業鏈|"
-                             r".*(?:部门|部門|方面|人士|人员|人員|官员|官員|负责人|負責人)")
+                             r".*(?:部门|部門|方面|人士|人员|人員|官员|官員|负责人|負責人|"
+                             r"资料库|資料庫|数据库|數據庫)")  # 来源：…食品成分資料庫: a database
 # Said to a source's reporter (温先生告诉南都记者, 负责人向记者表示): the name follows the verb.
 _TOLD = re.compile(r".*(?:告诉|告訴|向|对|對|接受)")
 # Words of time after a source's name (据港媒刚刚消息, 据新流财经此前报道): not part of it.
 _WHEN_AFTER = re.compile(r"(?:刚刚|剛剛|此前|日前|近日|早前|最新|昨日|今日|昨天|今天"
-                         r"|(?:微信)?(?:公众号|公眾號))$")  # 来源:活報告公眾號: the account's name
+                         r"|(?:微信)?(?:公众号|公眾號)|提供)$")  # 活報告公眾號, (圖／氣象署提供)
 _INNER_KIND = re.compile(r"资本|資本|基金|创投|創投|公司")
 # English government bodies and universities: the Ministry of Industry and Information
 # Technology, the Lunaria government, the University of Science and Technology of China.
