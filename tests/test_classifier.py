@@ -215,6 +215,10 @@ def test_a_word_list_pattern_finds_the_longest_word_first_as_an_alternation_woul
     ("卿云烂兮，糺缦缦兮。日月光华，旦复旦兮。", []),
     ("Refugees were held on Manus Island for years.", []),
     ("这是我们的远景目标；KT值越大越好。", []),
+    # a maple's genus, a Neolithic culture, a constellation
+    ("The Japanese maple (Acer palmatum) is a tree. The mysteries of Hongshan culture remain.", []),
+    ("Geminid meteors radiate from Gemini near the star Castor.", []),
+    ("Acer shipped more laptops; HongShan led the round.", ["acer", "hongshan"]),
     ("远景与海博思创签下储能订单；SK Telecom and KT both invested.",
      ["envision", "hyperstrong", "sk_telecom", "kt_corp"]),
     ("AI基礎建設的投資浪潮僅走到1.5波，伺服器需求仍大；山间奇景令人惊叹。", []),

@@ -231,6 +231,11 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
     ("青禾资本系基金与星渚医疗签约。", [("青禾资本", "investor")]),
     ("HDI龍頭星渚科技、鑽針廠商青岚科技等都來了。", [("星渚科技", "company"), ("青岚科技", "company")]),
     ("（圖／云岫市氣象局提供）", [("云岫市氣象局", "government")]),
+    # a township office, a scenic area's office, a planetarium, a guild, a city's state assets
+    ("云岫鄉公所與星渚海岸國家風景區管理處合辦，青岚天文館與云岫市電腦公會協辦。",
+     [("云岫鄉公所", "government"), ("星渚海岸國家風景區管理處", "government"),
+      ("青岚天文館", "other"), ("云岫市電腦公會", "other")]),
+    ("云岫省国资委与星渚大学共同发起基金。", [("云岫省国资委", "government"), ("星渚大学", "university")]),
     # a branch by its firm's legal name; an English asset manager
     ("投資案包含云岫企業股份有限公司南科分公司。", [("云岫企業股份有限公司南科分公司", "company")]),
     ("said a fund manager at Northwind Wealth Management in Shanghai.",
@@ -358,6 +363,11 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     # kinds of energy and capital, a batch of sub-funds, a database credited as a source
     "我们要发展新能源，清洁能源、可再生能源都重要；凭借其雄厚資本；这批子基金规模约65亿元。",
     "(資料來源:臺灣食品成分資料庫)",
+    # a contest in quotes, ways of investing, counts and kinds of fund and firm
+    '科技公司"军备竞赛",硬件巨头收入攀升；聊天机器人、戏曲机器人都来了。',
+    "高校纷纷下场设基金；这只母基金；前沿探索子基金；新能源等专业子基金；采用母子基金模式；"
+    "开始涉足股权投资，以市场化方式开展股权投资。",
+    "新創面臨資本寒冬；南部辦公室成立；已投資114家國內創投；活動邀請四位創投；透過台灣半導體。",
 ])
 def test_phrases_that_only_look_like_names_are_not(classifier: Classifier, text: str) -> None:
     assert found(classifier, text) == []

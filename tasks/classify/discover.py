@@ -48,11 +48,13 @@ _SUFFIXES = {
                   "区委员会|區委員會|县委员会|縣委員會|"
                   "地方法院|上诉法院|上訴法院|最高法院|联邦法院|聯邦法院|"
                   # a bureau's branch, a zone's offices, committees, councils: 公安局蓬江区分局
-                  "分局|招商办|招商辦|办公室|辦公室|委员会|委員會|监察委员会|監察委員會|议会|議會",
+                  "分局|招商办|招商辦|办公室|辦公室|委员会|委員會|监察委员会|監察委員會|议会|議會|"
+                  "国资委|國資委|管理处|管理處|乡公所|鄉公所|镇公所|鎮公所|区公所|區公所",
     "media": "电视台|電視台|卫视|衛視|日报|日報|晚报|晚報|晨报|晨報|早报|早報|商报|商報|周刊|週刊|"
              "月刊|季刊|新闻台|新聞台|融媒体中心|融媒體中心|出版社",
     # hospitals, associations, schools, clubs, rescue teams
     "other": "医院|醫院|协会|協會|学会|學會|商会|商會|联合会|聯合會|基金会|基金會|总工会|總工會|"
+             "公会|公會|天文馆|天文館|"
              "救援队|救援隊|俱乐部|俱樂部|中学|中學|小学|小學|学校|學校|"
              "博物馆|博物館|博物院|美术馆|美術館|图书馆|圖書館|纪念馆|紀念館|"
              "高级中学|高級中學|实验中学|實驗中學|职业学校|職業學校|"
@@ -68,11 +70,13 @@ _WEAK = ("科技", "汽车", "汽車", "机器人", "機器人", "半导体", "�
          "中学", "中學", "小学", "小學", "学校", "學校", "学会", "學會",  # 初中学生, 学会了
          "政府",  # 美国政府表示; not 地方政府债务
          "办公室", "辦公室", "委员会", "委員會", "议会", "議會",  # 在办公室里, 议会选举
-         "新能源", "电源", "電源", "储能", "儲能")  # 发展新能源, 开关电源
+         "新能源", "电源", "電源", "储能", "儲能",  # 发展新能源, 开关电源
+         "股权投资", "公会", "公會")  # 开展股权投资: an activity; 游戏公会
 # Legal names, funds and government bodies run longer.
 _LONG_NAMES = ("基金", "有限公司", "有限责任公司", "股份有限公司", "管委会", "管委會", "管理委员会",
                "管理委員會", "合伙企业（有限合伙）", "合伙企业(有限合伙)", "合夥企業（有限合夥）",
-               "合夥企業(有限合夥)", "合伙企业", "合夥企業", "医院", "醫院", "分局", "分公司")
+               "合夥企業(有限合夥)", "合伙企业", "合夥企業", "医院", "醫院", "分局", "分公司", "管理处",
+               "管理處")
 # Characters and words a name does not run back over: a name starts after them.
 _STOP_CHARS = set("的在与與和由将將是为為对對及等了把从從被向其该該这這那于於至以而并並或也都就让讓给給但有"
                   "跟同下外年月轮輪称稱说說示去当當如它已获獲经經据據今近后後前再又还還共到仅僅他她系"
@@ -122,7 +126,10 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                "供应商", "供應商", "服务商", "服務商", "提供商", "运营商", "運營商", "制造商", "製造商",
                "开发商", "開發商", "深受", "备受", "備受", "受到", "上周", "上週", "本周", "本週",
                "发布", "發布", "首批", "这批", "這批", "该批", "該批", "此批", "本批", "第一个", "第一個",
-               "厂商", "廠商", "龙头", "龍頭")
+               "厂商", "廠商", "龙头", "龍頭",
+               # ways of investing and of joining: 开展股权投资, 下场设基金, 这只母基金
+               "涉足", "开展", "開展", "采用", "採用", "方式", "下场", "下場", "这只", "這隻", "这支",
+               "這支", "该只", "該隻", "面临", "面臨", "邀请", "邀請", "透过", "透過", "发起", "發起")
 # Stop words (longest first) and characters, spelt backwards, for _name_start.
 _STOP_BACKWARDS = re.compile(one_of(w[::-1] for w in _STOP_WORDS)
                              + "|[" + re.escape("".join(sorted(_STOP_CHARS))) + "]")
@@ -133,7 +140,7 @@ _NAME_WORDS = frozenset(("示范", "示範", "经济", "經濟", "经开", "經�
                          "北方", "同济", "同濟", "同方", "方正", "外高", "共享", "成都", "首都", "户外",
                          "戶外", "有色", "中共", "数据", "數據", "协和", "協和", "去哪", "当当", "當當",
                          "当虹", "當虹", "当升", "當升", "当代", "當代", "如祺", "同仁", "万有",
-                         "萬有", "有道", "有赞", "有贊", "有限", "厚为", "厚為", "系统", "系統"))
+                         "萬有", "有道", "有赞", "有贊", "有限", "厚为", "厚為", "系统", "系統", "前沿"))
 _LEVELS = frozenset("市省区县區縣")  # of a government
 _CITY_INSIDE = re.compile(r"[（(][^\W\d_]{2,4}[）)]$")
 _LEGAL_FORM_START = ("股份有限", "有限公司", "有限责任", "有限責任")
@@ -220,7 +227,8 @@ _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|
                       r"优质|優質|中标|中標|间接|間接|直接|先进|先進|新|汽車|银行系|銀行系|AIC|新创|新創|电网|電網|"
                       r"正式|非正式|生物|生命|健康|中央企业|中央企業|央企|创投|創投|校友|"
                       r"新一代|新款|全新|新型|阶段|階段|雄厚|清洁|清潔|可再生|绿色|綠色|分布式|工商业|工商業|户用|戶用|"
-                      r"大型|光伏|风电|風電|电化学|電化學|氢|氫)+$")
+                      r"大型|光伏|风电|風電|电化学|電化學|氢|氫|聊天|戏曲|戲曲|母子|前沿|探索|专业|專業|"
+                      r"南部|北部|东部|東部|西部|中部)+$")
 # A country's bureau is no kind of thing: 国家邮政局, 中国文物局.
 _NATIONAL = ("国家", "國家", "中国", "中國")
 # A product's model code before a category word: R1機器人, H2机器人, 远征A2人形机器人.
@@ -263,6 +271,8 @@ _QUANTIFIED = re.compile(r"^(?:多家|一家|两家|兩家|其他|相关|相關|
 _AMOUNT_IN = re.compile(r"[\d十百千]\s*[亿億万萬]")
 # An amount before a name describes a tranche, not a firm: "100亿元的设计基金".
 _AMOUNT_BEFORE = re.compile(r"[\d.]+\s*[亿億万萬千百]?\s*(元|美元|人民币|人民幣)的$")
+# A count inside: 投資114家國內創投, 邀請四位創投.
+_COUNT_IN = re.compile(rf"{_NUMERAL}(?:{_MEASURE})")
 # A count before a kind of firm: 14 個風投基金 (the name would start at its measure word).
 _COUNTED = re.compile(rf"{_NUMERAL}\s*(?:{_MEASURE})$")
 # Where news names its source: 据IT桔子统计, 據鉅亨網報導, 来源：集微网. Each pattern is tried
@@ -291,6 +301,8 @@ _SOURCES |= {"據": _SOURCES["据"], "來源": _SOURCES["来源"], "(图": _SOUR
 # A firm's name in quotes after the kind of firm it is: 初创企业“安努智能”宣布完成融资.
 _QUOTED_NAME = re.compile(r"(?:企业|企業|公司|创企|創企|品牌)[“「\"](?P<name>[^”」\"\s，。]{2,12})[”」\"]"
                           r"(?=宣布|完成|获|獲|表示|发布|發布|推出|正式|近日|日前|已|[，、,])")
+# What a quoted phrase after a kind of firm is when it names a contest, not a firm: 科技公司"军备竞赛".
+_QUOTED_PHRASE = re.compile(r"(?:竞赛|競賽|大战|大戰|战争|戰爭|热潮|熱潮|革命|模式|时代|時代|竞争|競爭)$")
 # A site that publishes: 珠海网3月12日发布, 全球汽贸网资讯 (互联网 and 电网 are no sites).
 _SITE = re.compile(r"(?:网|網)(?=发布|發布|消息|讯|訊|资讯|資訊|报道|報導|获悉|獲悉|记者|記者|"
                    r"\d{1,2}月)")
@@ -442,7 +454,7 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
                 and not ((_QUANTIFIED.match(prefix) or _GENERIC.match(prefix))
                          and not (kind == "government" and prefix in _NATIONAL))
                 and not (kind == "company" and _MODEL_CODE.search(prefix))
-                and not _AMOUNT_IN.search(prefix)
+                and not _AMOUNT_IN.search(prefix) and not _COUNT_IN.search(prefix)
                 and not _AMOUNT_BEFORE.search(text, max(0, start - 12), start)
                 and not _COUNTED.search(text, max(0, start - 4), start + 1)):
             found[name] = Discovered(name, start, end, kind, pattern)
@@ -472,7 +484,8 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
             add(start, end, _KIND_OF[ending.group()] if ending else "media", "source")
     if "“" in text or "「" in text or '"' in text:
         for quoted in _QUOTED_NAME.finditer(text):
-            add(*quoted.span("name"), "company", "quoted")
+            if not _QUOTED_PHRASE.search(quoted.group("name")):
+                add(*quoted.span("name"), "company", "quoted")
     if "网" in text or "網" in text:
         for site in _SITE.finditer(text):
             start = _name_start(text, site.start(), _MAX_NAME)
