@@ -414,8 +414,12 @@ _PERSON_AFTER = re.compile(r"[（(](?:个人|個人)[）)]")  # 王某(个人): 
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)$")
 _MAX_ITEMS = 16
 # Examples a kind of firm introduces, ended by 等: 新兴玩家如傲酷、苏州毫米波、安智杰等.
-_EXAMPLES = re.compile(r"(?:企业|企業|公司|玩家|厂商|廠商|车企|車企|品牌|机构|機構|独角兽|獨角獸|新势力|"
-                       r"新勢力|创企|創企|大厂|大廠)[，,]?(?:如|例如|比如|包括|包含|像)")
+EXAMPLE_HEADS = tuple(kind + comma + word
+                      for kind in ("企业", "企業", "公司", "玩家", "厂商", "廠商", "车企", "車企", "品牌",
+                                   "机构", "機構", "独角兽", "獨角獸", "新势力", "新勢力", "创企", "創企",
+                                   "大厂", "大廠")
+                      for comma in ("", "，", ",")
+                      for word in ("如", "例如", "比如", "包括", "包含", "像"))
 _EXAMPLE = re.compile(r"(?:(?!、|等|和|与|與|及)[^\W_]){2,12}(?=[、/／和与與及]|等)")
 _EXAMPLE_SEPARATOR = re.compile(r"[、/／]|和|与|與|及")
 # What may stand right after and right before an item of a list.
@@ -426,7 +430,7 @@ _LIST_BEFORE = frozenset("、/／ 和与與及")
 SUFFIXES = tuple(_KIND_OF)
 # The classifier finds all of these with its other phrases, in its one scan of the text.
 PHRASES = (*((w, "suffix") for w in SUFFIXES), *((w, "role") for w in ROLES),
-           *((w, "english") for w in ENGLISH))
+           *((w, "english") for w in ENGLISH), *((w, "examples") for w in EXAMPLE_HEADS))
 
 
 def discover(text: str, hits: Iterable[tuple[int, int, str]],
@@ -507,6 +511,7 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
                     add(body.end() - len(rest), body.end(), body_kind, "english")
 
     longest: dict[int, int] = {}  # end -> the earliest start of a suffix ending there
+    heads: list[tuple[int, str]] = []  # where lists of examples start, and their kind
     followed = set()
     for start, end, what in hits:
         term = text[start:end]
@@ -516,6 +521,8 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
         if what == "suffix":
             longest[end] = min(start, longest.get(end, start))
             followed.add(start)
+        elif what == "examples":
+            heads.append((end, "investor" if term.startswith(("机构", "機構")) else "company"))
         elif what == "role":
             name_start = _name_start(text, start, _MAX_ROLE_NAME)
             if start - name_start >= 2 and text[name_start:start] not in _NO_ROLE_NAME:
@@ -570,9 +577,8 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
         if suffix_start - start >= 2 or (kind == "government" and suffix_start - start == 1
                                          and text[start] in _LEVELS):
             add(start, end, kind, "suffix", suffix)
-    if "如" in text or "包" in text or "像" in text:
-        for start, end, kind in _examples(text):
-            add(start, end, kind, "list")
+    for start, end, kind in _examples(text, heads):
+        add(start, end, kind, "list")
     for start, end, kind in _list_items(text, [*named, *((d.start, d.end, d.kind)
                                                        for d in found.values())],
                                         {start for start, _, _ in named}):
@@ -587,14 +593,12 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
                   key=lambda d: d.start)
 
 
-def _examples(text: str) -> list[tuple[int, int, str]]:
+def _examples(text: str, heads: list[tuple[int, str]]) -> list[tuple[int, int, str]]:
     """The items of each list of examples that a kind of firm introduces and 等 ends (玩家如A、
-    B、C等), as firms, or investors after 机构."""
+    B、C等), with the kind its head says: `heads` are where each list starts."""
     found: list[tuple[int, int, str]] = []
-    for head in _EXAMPLES.finditer(text):
-        kind = "investor" if head.group().startswith(("机构", "機構")) else "company"
+    for at, kind in heads:
         items: list[tuple[int, int]] = []
-        at = head.end()
         while len(items) < _MAX_ITEMS and (item := _EXAMPLE.match(text, at)):
             items.append(item.span())
             if (separator := _EXAMPLE_SEPARATOR.match(text, item.end())) is None:
