@@ -219,6 +219,11 @@ def test_a_word_list_pattern_finds_the_longest_word_first_as_an_alternation_woul
     ("The Japanese maple (Acer palmatum) is a tree. The mysteries of Hongshan culture remain.", []),
     ("Geminid meteors radiate from Gemini near the star Castor.", []),
     ("Acer shipped more laptops; HongShan led the round.", ["acer", "hongshan"]),
+    # steam in a pot, bean buns, King Tang's basin
+    ("加入清水没过红豆，大火上汽后盖汽阀转小火；蒸锅里静置20分钟，让豆包发酵变大一圈。", []),
+    ("汤之盘铭曰：“苟日新，日日新，又日新。”这里的器皿是指商汤的洗澡盆。", []),
+    ("上汽发布新车；Kia and UBS AG both joined; 快仓宣布完成B轮融资，加码物流机器人。",
+     ["saic", "kia", "ubs", "quicktron"]),
     ("远景与海博思创签下储能订单；SK Telecom and KT both invested.",
      ["envision", "hyperstrong", "sk_telecom", "kt_corp"]),
     ("AI基礎建設的投資浪潮僅走到1.5波，伺服器需求仍大；山间奇景令人惊叹。", []),

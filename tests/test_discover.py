@@ -236,6 +236,14 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
      [("云岫鄉公所", "government"), ("星渚海岸國家風景區管理處", "government"),
       ("青岚天文館", "other"), ("云岫市電腦公會", "other")]),
     ("云岫省国资委与星渚大学共同发起基金。", [("云岫省国资委", "government"), ("星渚大学", "university")]),
+    # a city's commissions, a fund company, 发展 inside names, national centres, alliances
+    ("云岫市发展和改革委员会、云岫市卫生健康委员会与星渚协同振兴股权投资基金公司签约。",
+     [("云岫市发展和改革委员会", "government"), ("云岫市卫生健康委员会", "government"),
+      ("星渚协同振兴股权投资基金公司", "investor")]),
+    ("云岫市产业发展投资引导基金与星渚发展集团签约。",
+     [("云岫市产业发展投资引导基金", "investor"), ("星渚发展集团", "company")]),
+    ("国家星渚光电子创新中心与云岫省人工智能产业创新联盟合作。",
+     [("国家星渚光电子创新中心", "other"), ("云岫省人工智能产业创新联盟", "other")]),
     # a branch by its firm's legal name; an English asset manager
     ("投資案包含云岫企業股份有限公司南科分公司。", [("云岫企業股份有限公司南科分公司", "company")]),
     ("said a fund manager at Northwind Wealth Management in Shanghai.",
@@ -336,7 +344,7 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "Lunaria's Robotics Startups Raise Huge Rounds\nCapital is flooding into robots.",
     # verbs and fields before an organisation word, parties, numbers that count
     "高瓴在教育领域连续出手领投；四是連結本地大學；涵蓋醫療科技、量子科技。",
-    "根据移动机器人产业联盟的报告；若未登入\"個人新聞台帳號\"則看不到回覆。",
+    "根据移动机器人行业的报告；若未登入\"個人新聞台帳號\"則看不到回覆。",
     "本轮投资方与交易对手方之间，地方政府投资基金、地方国资母基金和关联方都未参与。",
     "三大基金、一些基金与两张银行卡；多少山区中学在等；三檔子基金和一般創投都来了。",
     # an office, a committee, a council as words; a kind of body as a list item
@@ -368,6 +376,9 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "高校纷纷下场设基金；这只母基金；前沿探索子基金；新能源等专业子基金；采用母子基金模式；"
     "开始涉足股权投资，以市场化方式开展股权投资。",
     "新創面臨資本寒冬；南部辦公室成立；已投資114家國內創投；活動邀請四位創投；透過台灣半導體。",
+    # joining hands, the first of its kind, a duty, a website's data, development, a bare centre
+    "双方携手合作；该项目是云岫市首个政府与民营企业合作的项目；市政府负责引导基金的设立。",
+    "据网站访问数据监测平台统计；推动经济高质量发展集团化；国家创新中心。",
 ])
 def test_phrases_that_only_look_like_names_are_not(classifier: Classifier, text: str) -> None:
     assert found(classifier, text) == []

@@ -22,6 +22,7 @@ from tasks.records import Discovered
 # The last word of a Chinese organisation's name, and the kind of organisation it says.
 _SUFFIXES = {
     "investor": "资本|資本|創投|创投|基金|资管|資管|产投|產投|国投|國投|投控|资产管理|股权投资|私募|"
+                "基金公司|"
                 "合伙企业（有限合伙）|合伙企业(有限合伙)|合夥企業（有限合夥）|合夥企業(有限合夥)|"
                 "合伙企业|合夥企業",
     "university": "大学|大學|学院|學院|研究院|研究所|研发院|研發院|实验室|實驗室|天文台|分校",
@@ -49,12 +50,13 @@ _SUFFIXES = {
                   "地方法院|上诉法院|上訴法院|最高法院|联邦法院|聯邦法院|"
                   # a bureau's branch, a zone's offices, committees, councils: 公安局蓬江区分局
                   "分局|招商办|招商辦|办公室|辦公室|委员会|委員會|监察委员会|監察委員會|议会|議會|"
-                  "国资委|國資委|管理处|管理處|乡公所|鄉公所|镇公所|鎮公所|区公所|區公所",
+                  "国资委|國資委|管理处|管理處|乡公所|鄉公所|镇公所|鎮公所|区公所|區公所|"
+                  "发展和改革委员会|發展和改革委員會|卫生健康委员会|衛生健康委員會",
     "media": "电视台|電視台|卫视|衛視|日报|日報|晚报|晚報|晨报|晨報|早报|早報|商报|商報|周刊|週刊|"
              "月刊|季刊|新闻台|新聞台|融媒体中心|融媒體中心|出版社",
     # hospitals, associations, schools, clubs, rescue teams
     "other": "医院|醫院|协会|協會|学会|學會|商会|商會|联合会|聯合會|基金会|基金會|总工会|總工會|"
-             "公会|公會|天文馆|天文館|"
+             "公会|公會|天文馆|天文館|创新中心|創新中心|产业联盟|產業聯盟|创新联盟|創新聯盟|"
              "救援队|救援隊|俱乐部|俱樂部|中学|中學|小学|小學|学校|學校|"
              "博物馆|博物館|博物院|美术馆|美術館|图书馆|圖書館|纪念馆|紀念館|"
              "高级中学|高級中學|实验中学|實驗中學|职业学校|職業學校|"
@@ -76,15 +78,16 @@ _WEAK = ("科技", "汽车", "汽車", "机器人", "機器人", "半导体", "�
 _LONG_NAMES = ("基金", "有限公司", "有限责任公司", "股份有限公司", "管委会", "管委會", "管理委员会",
                "管理委員會", "合伙企业（有限合伙）", "合伙企业(有限合伙)", "合夥企業（有限合夥）",
                "合夥企業(有限合夥)", "合伙企业", "合夥企業", "医院", "醫院", "分局", "分公司", "管理处",
-               "管理處")
+               "管理處", "基金公司", "创新中心", "創新中心", "发展和改革委员会", "發展和改革委員會",
+               "卫生健康委员会", "衛生健康委員會", "产业联盟", "產業聯盟", "创新联盟", "創新聯盟")
 # Characters and words a name does not run back over: a name starts after them.
 _STOP_CHARS = set("的在与與和由将將是为為对對及等了把从從被向其该該这這那于於至以而并並或也都就让讓给給但有"
                   "跟同下外年月轮輪称稱说說示去当當如它已获獲经經据據今近后後前再又还還共到仅僅他她系"
                   "，。、；：！？“”‘’「」『』《》（）()【】[]/／|｜丨 \t\n,.;:!?\"'—…·•")
 _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方", "包括", "宣布", "完成", "团队",
                "團隊", "研究", "领域", "領域", "行业", "行業", "旗下", "联合", "聯合",
-               "母公司", "子公司", "参与", "參與", "合作", "签约", "簽約", "牵头", "牽頭", "发展",
-               "發展", "推动", "推動", "打造", "实现", "實現", "通过", "通過", "聚焦", "加快", "注重",
+               "母公司", "子公司", "参与", "參與", "合作", "签约", "簽約", "牵头", "牽頭", "推动",
+               "推動", "打造", "实现", "實現", "通过", "通過", "聚焦", "加快", "注重",
                "持续", "持續", "积极", "積極", "加入", "来到", "來到", "走出", "融合", "我们", "我們",
                "我国", "我國", "他们", "他們", "进入", "進入", "高校", "世界", "全国", "全國", "项目",
                "項目", "通往", "扩展", "擴展", "城市级", "国家级", "國家級", "重点", "重點", "没有", "沒有",
@@ -129,18 +132,22 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                "厂商", "廠商", "龙头", "龍頭",
                # ways of investing and of joining: 开展股权投资, 下场设基金, 这只母基金
                "涉足", "开展", "開展", "采用", "採用", "方式", "下场", "下場", "这只", "這隻", "这支",
-               "這支", "该只", "該隻", "面临", "面臨", "邀请", "邀請", "透过", "透過", "发起", "發起")
+               "這支", "该只", "該隻", "面临", "面臨", "邀请", "邀請", "透过", "透過", "发起", "發起",
+               "携手", "攜手", "首个", "首個", "负责", "負責",
+               # 发展 as a verb (legal and fund names hold it: 眉山发展集团, 产业发展投资引导基金)
+               "要发展", "要發展", "大力发展", "大力發展", "加快发展", "加快發展", "重点发展", "重點發展",
+               "积极发展", "積極發展", "着力发展", "著力發展", "鼓励发展", "鼓勵發展", "优先发展",
+               "優先發展")
 # Stop words (longest first) and characters, spelt backwards, for _name_start.
 _STOP_BACKWARDS = re.compile(one_of(w[::-1] for w in _STOP_WORDS)
                              + "|[" + re.escape("".join(sorted(_STOP_CHARS))) + "]")
 # Words of names that begin or end in a stop character: 示范区, 经济技术开发区, 东方, 同济.
-# Stop words that legal names end in, spelt backwards as _name_start reads them.
-_BEFORE_LEGAL_FORM = frozenset(("展发", "展發"))
 _NAME_WORDS = frozenset(("示范", "示範", "经济", "經濟", "经开", "經開", "东方", "東方", "南方",
                          "北方", "同济", "同濟", "同方", "方正", "外高", "共享", "成都", "首都", "户外",
                          "戶外", "有色", "中共", "数据", "數據", "协和", "協和", "去哪", "当当", "當當",
                          "当虹", "當虹", "当升", "當升", "当代", "當代", "如祺", "同仁", "万有",
-                         "萬有", "有道", "有赞", "有贊", "有限", "厚为", "厚為", "系统", "系統", "前沿"))
+                         "萬有", "有道", "有赞", "有贊", "有限", "厚为", "厚為", "系统", "系統", "前沿",
+                         "协同", "協同"))
 _LEVELS = frozenset("市省区县區縣")  # of a government
 _CITY_INSIDE = re.compile(r"[（(][^\W\d_]{2,4}[）)]$")
 _LEGAL_FORM_START = ("股份有限", "有限公司", "有限责任", "有限責任")
@@ -228,9 +235,11 @@ _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|
                       r"正式|非正式|生物|生命|健康|中央企业|中央企業|央企|创投|創投|校友|"
                       r"新一代|新款|全新|新型|阶段|階段|雄厚|清洁|清潔|可再生|绿色|綠色|分布式|工商业|工商業|户用|戶用|"
                       r"大型|光伏|风电|風電|电化学|電化學|氢|氫|聊天|戏曲|戲曲|母子|前沿|探索|专业|專業|"
-                      r"南部|北部|东部|東部|西部|中部)+$")
-# A country's bureau is no kind of thing: 国家邮政局, 中国文物局.
+                      r"南部|北部|东部|東部|西部|中部|发展|發展|政策性|独资|獨資|高质量|高質量)+$")
+# A country's bureau is no kind of thing: 国家邮政局, 中国文物局; nor its centres of a field:
+# 国家信息光电子创新中心.
 _NATIONAL = ("国家", "國家", "中国", "中國")
+_NATIONAL_BODIES = ("创新中心", "創新中心")
 # A product's model code before a category word: R1機器人, H2机器人, 远征A2人形机器人.
 _MODEL_CODE = re.compile(r"(?:^|[^A-Za-z0-9])[A-Za-z]{1,3}\d{1,3}[A-Za-z]?"
                          r"(?:人形|双足|雙足|四足|轮式|輪式|工业|工業|服务|服務|协作|協作)?$")
@@ -336,7 +345,7 @@ _NOT_IN_SOURCE = re.compile("来自|來自|担任|擔任|成为|成為|作为|�
 _NO_SOURCE_NAME = re.compile(r"[^\W_]{1,2}媒|(?:网络|網絡|互联网|互聯網|网上|網上).*|"
                              r"供应链|供應鏈|产业链|產業鏈|"
                              r".*(?:部门|部門|方面|人士|人员|人員|官员|官員|负责人|負責人|"
-                             r"资料库|資料庫|数据库|數據庫)")  # 来源：…食品成分資料庫: a database
+                             r"资料库|資料庫|数据库|數據庫)|(?:网站|網站).*")  # …資料庫: data
 # Said to a source's reporter (温先生告诉南都记者, 负责人向记者表示): the name follows the verb.
 _TOLD = re.compile(r".*(?:告诉|告訴|向|对|對|接受)")
 # Words of time after a source's name (据港媒刚刚消息, 据新流财经此前报道): not part of it.
@@ -456,7 +465,9 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
                 and not name.startswith(_LEGAL_FORM_START)  # 股份有限公司深圳分公司: a part
                 and _LEGAL_FORM_END.sub("", name) not in found and not _overlaps(taken, start, end)
                 and not ((_QUANTIFIED.match(prefix) or _GENERIC.match(prefix))
-                         and not (kind == "government" and prefix in _NATIONAL))
+                         and not (kind == "government" and prefix in _NATIONAL)
+                         and not (suffix in _NATIONAL_BODIES and prefix.startswith(_NATIONAL)
+                                  and not _GENERIC.match(prefix)))
                 and not (kind == "company" and _MODEL_CODE.search(prefix))
                 and not _AMOUNT_IN.search(prefix) and not _COUNT_IN.search(prefix)
                 and not _AMOUNT_BEFORE.search(text, max(0, start - 12), start)
@@ -553,8 +564,7 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
                 continue
             start = country.start()
         else:
-            start = _name_start(text, suffix_start, 18 if suffix in _LONG_NAMES else _MAX_NAME,
-                                "有限" in suffix)
+            start = _name_start(text, suffix_start, 18 if suffix in _LONG_NAMES else _MAX_NAME)
             if suffix in _LONG_NAMES and (city := _CITY_INSIDE.search(text, max(0, start - 6),
                                                                         start)):
                 # a legal name holds its city in brackets: 跨维(深圳)智能科技有限公司
@@ -749,11 +759,10 @@ def _english_name(text: str, suffix_start: int) -> int | None:
     return None
 
 
-def _name_start(text: str, end: int, longest: int, legal: bool = False) -> int:
+def _name_start(text: str, end: int, longest: int) -> int:
     """Where the name ending at `end` begins: after the last punctuation, function word or
     phrase word within `longest` characters before it; `end` when there is none (the name may
-    run on further back, and a cut name is no name). Before a `legal` form (有限公司), a word
-    legal names end in is the name's (科技发展有限公司)."""
+    run on further back, and a cut name is no name)."""
     lo = max(0, end - longest)
     floor = max(lo - 1, 0)  # a stop just before the longest name counts
     # The nearest stop first: searched in the characters before `end`, read backwards.
@@ -761,11 +770,8 @@ def _name_start(text: str, end: int, longest: int, legal: bool = False) -> int:
     found = _STOP_BACKWARDS.search(backwards)
     while found is not None:
         at = end - found.start()
-        if found.end() - found.start() > 1:
-            # a word that ends right before a legal form is the name's: 科技发展有限公司
-            if not (legal and found.start() == 0 and found.group() in _BEFORE_LEGAL_FORM):
-                return at
-        elif (text[at - 2:at] not in _NAME_WORDS and text[at - 1:at + 1] not in _NAME_WORDS):
+        if (found.end() - found.start() > 1 or (text[at - 2:at] not in _NAME_WORDS
+                                                 and text[at - 1:at + 1] not in _NAME_WORDS)):
             return at
         found = _STOP_BACKWARDS.search(backwards, found.start() + 1)
     return lo if lo == 0 else end
