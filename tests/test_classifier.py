@@ -222,6 +222,10 @@ def test_a_word_list_pattern_finds_the_longest_word_first_as_an_alternation_woul
     # steam in a pot, bean buns, King Tang's basin
     ("加入清水没过红豆，大火上汽后盖汽阀转小火；蒸锅里静置20分钟，让豆包发酵变大一圈。", []),
     ("汤之盘铭曰：“苟日新，日日新，又日新。”这里的器皿是指商汤的洗澡盆。", []),
+    # an old book's title, an arctic hare, a catwalk
+    ("吴树平的风俗通义校释收集了唐宋佚文；北极狐也吃北极兔。", []),
+    ("The Evolution of the Runway: designers and models at Fashion Week.", []),
+    ("投资界10月30日消息，国办印发通知。", ["pedaily", "state_council"]),
     ("上汽发布新车；Kia and UBS AG both joined; 快仓宣布完成B轮融资，加码物流机器人。",
      ["saic", "kia", "ubs", "quicktron"]),
     ("远景与海博思创签下储能订单；SK Telecom and KT both invested.",

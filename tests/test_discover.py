@@ -242,6 +242,10 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
       ("星渚协同振兴股权投资基金公司", "investor")]),
     ("云岫市产业发展投资引导基金与星渚发展集团签约。",
      [("云岫市产业发展投资引导基金", "investor"), ("星渚发展集团", "company")]),
+    # a hyphen before a legal name; capital that is managing, not managed
+    ("星渚大学武汉院-云岫医药集团股份有限公司联合实验室揭牌。",
+     [("星渚大学", "university"), ("云岫医药集团股份有限公司", "company")]),
+    ("信宸資本與遠信資本投資管理公司都來了。", [("信宸資本", "investor"), ("遠信資本", "investor")]),
     ("国家星渚光电子创新中心与云岫省人工智能产业创新联盟合作。",
      [("国家星渚光电子创新中心", "other"), ("云岫省人工智能产业创新联盟", "other")]),
     # a branch by its firm's legal name; an English asset manager
@@ -379,6 +383,8 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     # joining hands, the first of its kind, a duty, a website's data, development, a bare centre
     "双方携手合作；该项目是云岫市首个政府与民营企业合作的项目；市政府负责引导基金的设立。",
     "据网站访问数据监测平台统计；推动经济高质量发展集团化；国家创新中心。",
+    # a list that runs into 均, meeting capital, a wave of it
+    "华为、中兴、爱立信、诺基亚和大唐均中标；卻遇上資本額18倍的挑戰者；透视资本浪潮的势能。",
 ])
 def test_phrases_that_only_look_like_names_are_not(classifier: Classifier, text: str) -> None:
     assert found(classifier, text) == []
