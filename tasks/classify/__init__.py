@@ -300,9 +300,9 @@ _BOOK_TITLE = re.compile(r"《([^《》\n]{1,30})》")
 # A firm likened to a famous one by a place's "version" of it: 中国版英伟达, 「國產版OpenAI」.
 _LIKENED = re.compile(r"(?:中国|中國|国产|國產|国内|國內|本土|亚洲|亞洲|欧洲|歐洲|美国|美國|日本|韩国|"
                       r"韓國|印度|大陆|大陸|台湾|台灣|香港)版[「“\"]?")
-# Interface text, not news about the app: "分享到微信", "分享至QQ".
-# Or in English: a Nasdaq-style market, a Tesla-like car.
+# Or, in English, a thing in a famous firm's style: a Nasdaq-style market, a Tesla-like car.
 _STYLED = re.compile(r"-(?:style|like|esque|type)\b", re.IGNORECASE)
+# Interface text, not news about the app: "分享到微信", "分享至QQ".
 _SHARE_WORDS = re.compile("分享|转发|轉發|发送")
 _SHARE_TO = re.compile(rf"({_SHARE_WORDS.pattern})给?(到|至|给|給)\s*$")
 # A page's notice of the browsers it is best seen in: 建議使用 Chrome、Firefox 或 Microsoft Edge 的瀏覽器.
