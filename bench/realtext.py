@@ -119,11 +119,12 @@ def score(labels: list[dict], read: Callable[[dict], str | None], extra: list[Pa
         result.texts += not trap
         for org in entry.get("orgs") or []:
             result.reviewed += org.get("review") == "added"
-            company = _resolve(classifier, org["name"])
+            name = _label_name(org["name"])
+            company = _resolve(classifier, name)
             if company is None or company.id not in reported:
                 # a name written inside a longer alias: 求是 in 《求是》
                 company = next((catalog.companies[m.company_id] for m in classified.mentions
-                                if _key(org["name"]) in _key(m.alias)), company)
+                                if _key(name) in _key(m.alias)), company)
             tallies = [result.overall, result.by_kind[org["kind"]], result.by_script[entry["script"]]]
             for tally in tallies:
                 tally.labelled += 1
@@ -131,7 +132,7 @@ def score(labels: list[dict], read: Callable[[dict], str | None], extra: list[Pa
                 for tally in tallies:
                     tally.found += 1
                 wanted.add(company.id)
-            elif discovered.pop(_same_name(_key(org["name"]), discovered), None) is not None:
+            elif discovered.pop(_same_name(_key(name), discovered), None) is not None:
                 for tally in tallies:
                     tally.found_discovered += 1
                 for tally in (result.overall, result.by_script[entry["script"]]):
@@ -154,7 +155,7 @@ def score(labels: list[dict], read: Callable[[dict], str | None], extra: list[Pa
                 tally.right += company_id in wanted
             if company_id not in wanted:
                 (result.trap_reports if trap else result.wrong).append(line)
-        labelled = {_key(org["name"]) for org in entry.get("orgs") or []}
+        labelled = {_key(_label_name(org["name"])) for org in entry.get("orgs") or []}
         for key in [k for k in discovered if _same_name(k, labelled) in labelled]:
             del discovered[key]  # a labelled organisation's other name (its short form)
             for tally in (result.overall, result.by_script[entry["script"]]):
@@ -211,6 +212,15 @@ def shared_pages(entries: list[dict]) -> Callable[[dict], str | None]:
         entry["script"] = "traditional" if looks_traditional(text) else "simplified"
         entry["trap"] = False
     return lambda entry: texts.get(entry["id"])
+
+
+def _label_name(name: str) -> str:
+    """A label's name without the other name a text gives it in brackets after it: 拓連(Noodoe),
+    世界經濟論壇(WEF), Human Rights Watch (HRW)."""
+    return _ALIAS_IN_BRACKETS.sub("", name) or name
+
+
+_ALIAS_IN_BRACKETS = re.compile(r"\s?[（(][^（()）]{1,40}[）)]$")
 
 
 def _same_name(label: str, discovered: dict[str, str] | set[str]) -> str:

@@ -226,6 +226,9 @@ def test_a_word_list_pattern_finds_the_longest_word_first_as_an_alternation_woul
     ("吴树平的风俗通义校释收集了唐宋佚文；北极狐也吃北极兔。", []),
     ("The Evolution of the Runway: designers and models at Fashion Week.", []),
     ("投资界10月30日消息，国办印发通知。", ["pedaily", "state_council"]),
+    # the paper ingots burnt for the dead
+    ("大元寶折法不僅是摺紙技巧，透過摺紙將金紙轉化為元寶，是祭祀的供品。", []),
+    ("腾讯元宝上线新功能，接入混元大模型。", ["tencent"]),
     ("上汽发布新车；Kia and UBS AG both joined; 快仓宣布完成B轮融资，加码物流机器人。",
      ["saic", "kia", "ubs", "quicktron"]),
     ("远景与海博思创签下储能订单；SK Telecom and KT both invested.",

@@ -242,6 +242,10 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
       ("星渚协同振兴股权投资基金公司", "investor")]),
     ("云岫市产业发展投资引导基金与星渚发展集团签约。",
      [("云岫市产业发展投资引导基金", "investor"), ("星渚发展集团", "company")]),
+    # a city's bodies by the city's name alone, research and supercomputing centres
+    ("上海市委与北京证监局联合发文。", [("上海市委", "government"), ("北京证监局", "government")]),
+    ("云岫物流機械人研究中心與星渚超算中心合作。",
+     [("云岫物流機械人研究中心", "university"), ("星渚超算中心", "other")]),
     # a hyphen before a legal name; capital that is managing, not managed
     ("星渚大学武汉院-云岫医药集团股份有限公司联合实验室揭牌。",
      [("星渚大学", "university"), ("云岫医药集团股份有限公司", "company")]),
@@ -385,6 +389,7 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "据网站访问数据监测平台统计；推动经济高质量发展集团化；国家创新中心。",
     # a list that runs into 均, meeting capital, a wave of it
     "华为、中兴、爱立信、诺基亚和大唐均中标；卻遇上資本額18倍的挑戰者；透视资本浪潮的势能。",
+    "实现A+H股双资本平台的企业；一众资本纷纷入局；数码科技、智能硬件都在涨。",
 ])
 def test_phrases_that_only_look_like_names_are_not(classifier: Classifier, text: str) -> None:
     assert found(classifier, text) == []

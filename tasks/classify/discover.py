@@ -25,7 +25,8 @@ _SUFFIXES = {
                 "基金公司|"
                 "合伙企业（有限合伙）|合伙企业(有限合伙)|合夥企業（有限合夥）|合夥企業(有限合夥)|"
                 "合伙企业|合夥企業",
-    "university": "大学|大學|学院|學院|研究院|研究所|研发院|研發院|实验室|實驗室|天文台|分校",
+    "university": "大学|大學|学院|學院|研究院|研究所|研发院|研發院|实验室|實驗室|天文台|分校|"
+                  "研究中心",
     "company": "股份有限公司|有限责任公司|有限公司|集团|集團|控股|科技|機器人|机器人|半导体|"
                "半導體|微电子|汽车|汽車|智驾|电气|電氣|银行|銀行|证券|證券|保险|保險|"
                # a firm named for its trade (法国航空公司, 中国铁路总公司); 公司 alone is too common
@@ -56,7 +57,7 @@ _SUFFIXES = {
              "月刊|季刊|新闻台|新聞台|融媒体中心|融媒體中心|出版社",
     # hospitals, associations, schools, clubs, rescue teams
     "other": "医院|醫院|协会|協會|学会|學會|商会|商會|联合会|聯合會|基金会|基金會|总工会|總工會|"
-             "公会|公會|天文馆|天文館|创新中心|創新中心|产业联盟|產業聯盟|创新联盟|創新聯盟|"
+             "公会|公會|天文馆|天文館|创新中心|創新中心|产业联盟|產業聯盟|创新联盟|創新聯盟|超算中心|"
              "救援队|救援隊|俱乐部|俱樂部|中学|中學|小学|小學|学校|學校|"
              "博物馆|博物館|博物院|美术馆|美術館|图书馆|圖書館|纪念馆|紀念館|"
              "高级中学|高級中學|实验中学|實驗中學|职业学校|職業學校|"
@@ -237,10 +238,11 @@ _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|
                       r"正式|非正式|生物|生命|健康|中央企业|中央企業|央企|创投|創投|校友|"
                       r"新一代|新款|全新|新型|阶段|階段|雄厚|清洁|清潔|可再生|绿色|綠色|分布式|工商业|工商業|户用|戶用|"
                       r"大型|光伏|风电|風電|电化学|電化學|氢|氫|聊天|戏曲|戲曲|母子|前沿|探索|专业|專業|"
-                      r"南部|北部|东部|東部|西部|中部|发展|發展|政策性|独资|獨資|高质量|高質量)+$")
+                      r"南部|北部|东部|東部|西部|中部|发展|發展|政策性|独资|獨資|高质量|高質量|数码|數碼|一众|一眾)+$")
 # A country's bureau is no kind of thing: 国家邮政局, 中国文物局; nor its centres of a field:
-# 国家信息光电子创新中心.
+# 国家信息光电子创新中心; nor the bodies of a city that _GENERIC holds: 上海市委.
 _NATIONAL = ("国家", "國家", "中国", "中國")
+_GOVERNED = (*_NATIONAL, "上海", "北京", "深圳", "杭州")
 _NATIONAL_BODIES = ("创新中心", "創新中心")
 # A product's model code before a category word: R1機器人, H2机器人, 远征A2人形机器人.
 _MODEL_CODE = re.compile(r"(?:^|[^A-Za-z0-9])[A-Za-z]{1,3}\d{1,3}[A-Za-z]?"
@@ -250,7 +252,7 @@ _HELD_BY = ("政府", "国资委", "國資委")  # 市政府控股的…: held b
 # 资本市场, 资本化 (capital), 证券业 (a trade).
 _CAPITAL_AFTER = ("市场", "市場", "运作", "運作", "化", "金", "开支", "開支", "支出", "主义", "主義",
                   "结构", "結構", "投入", "充足", "公积", "公積", "回报", "回報", "根基", "家", "规划",
-                  "規劃", "浪潮")
+                  "規劃", "浪潮", "平台")
 _TRADE_AFTER = ("业", "業", "化")  # 银行业, 证券业: a trade; 资产证券化
 _QUOTE_AFTER = tuple("价價告道送名备備批")  # 厂商报价, 厂商报告: a maker's quote, no paper
 # 美国投资, 中国投行, 美国投票: a country's investing, no state investor (国投)
@@ -467,7 +469,7 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
                 and not name.startswith(_LEGAL_FORM_START)  # 股份有限公司深圳分公司: a part
                 and _LEGAL_FORM_END.sub("", name) not in found and not _overlaps(taken, start, end)
                 and not ((_QUANTIFIED.match(prefix) or _GENERIC.match(prefix))
-                         and not (kind == "government" and prefix in _NATIONAL)
+                         and not (kind == "government" and prefix.removesuffix("市") in _GOVERNED)
                          and not (suffix in _NATIONAL_BODIES and prefix.startswith(_NATIONAL)
                                   and not _GENERIC.match(prefix)))
                 and not (kind == "company" and _MODEL_CODE.search(prefix))
