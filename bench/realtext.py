@@ -280,11 +280,13 @@ def _resolve(classifier: Classifier, name: str) -> Company | None:
     forms = (name, to_simplified(name))
     found = next(filter(None, (catalog.resolve(form) for simple in forms
                                 for form in (simple, f"《{simple}》"))), None)
-    for form in forms if found is None else ():
+    if found is not None:
+        return found
+    for form in forms:
         ids = classifier.classify(form).company_ids
         if len(ids) == 1:
             return catalog.companies[ids[0]]
-    return found
+    return None
 
 
 _SHARE_CLASS = re.compile(r"-(?:W|B|S|SW|U|WD|P)$")
