@@ -155,7 +155,7 @@ def score(labels: list[dict], read: Callable[[dict], str | None], extra: list[Pa
                 tally.right += company_id in wanted
             if company_id not in wanted:
                 (result.trap_reports if trap else result.wrong).append(line)
-        labelled = {_key(_label_name(org["name"])) for org in entry.get("orgs") or []}
+        labelled = {_key(name) for org in entry.get("orgs") or [] for name in _label_names(org["name"])}
         for key in [k for k in discovered if _same_name(k, labelled) in labelled]:
             del discovered[key]  # a labelled organisation's other name (its short form)
             for tally in (result.overall, result.by_script[entry["script"]]):
@@ -220,6 +220,12 @@ def _label_name(name: str) -> str:
     return _ALIAS_IN_BRACKETS.sub("", name) or name
 
 
+def _label_names(name: str) -> list[str]:
+    """A label's name and the other name in brackets after it, if any."""
+    other = _ALIAS_IN_BRACKETS.search(name)
+    return [_label_name(name), *([other.group()[1:-1].strip("（()） ")] if other else [])]
+
+
 _ALIAS_IN_BRACKETS = re.compile(r"\s?[（(][^（()）]{1,40}[）)]$")
 
 
@@ -239,16 +245,20 @@ def _same_name(label: str, discovered: dict[str, str] | set[str]) -> str:
 
 
 def _same_plain(one: str, other: str) -> bool:
+    one, other = one.replace("市政府", "市府"), other.replace("市政府", "市府")  # 台中市府農業局
     return (one == other or _place_before(one, other) or _place_before(other, one)
-            or one.replace("市", "", 1) == other.replace("市", "", 1))
+            or one.replace("市", "", 1) == other.replace("市", "", 1)
+            or _TRADE.sub("", one) == _TRADE.sub("", other))  # 微源光子 for 微源光子科技
 
 
 def _without_legal_form(name: str) -> str:
-    """The name without its legal form and the city a legal name holds in brackets."""
+    """The name without its legal form and the city a legal name holds in brackets (at its
+    end, or before its trade: 微源光子(深圳)科技有限公司)."""
     return _CITY_IN_BRACKETS.sub("", _LEGAL_FORM.sub("", name))
 
 
-_CITY_IN_BRACKETS = re.compile(r" ?[（(][^\W\d_]{2,10}[）)]$")
+_CITY_IN_BRACKETS = re.compile(r" ?[（(][^\W\d_]{2,10}[）)](?=$|科技|技术|技術|智能|信息|資訊|电子|電子)")
+_TRADE = re.compile("(?:科技|技术|技術|智能|信息|資訊|电子|電子)$")  # a firm's short name drops it
 
 
 _LEGAL_FORM = re.compile(r"(?:合[伙夥]企业(?:[（(]有限合[伙夥][）)])?|(?:股份)?有限(?:责任)?公司"

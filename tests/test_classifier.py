@@ -234,6 +234,12 @@ def test_a_word_list_pattern_finds_the_longest_word_first_as_an_alternation_woul
     ("远景与海博思创签下储能订单；SK Telecom and KT both invested.",
      ["envision", "hyperstrong", "sk_telecom", "kt_corp"]),
     ("AI基礎建設的投資浪潮僅走到1.5波，伺服器需求仍大；山间奇景令人惊叹。", []),
+    # the Bard is Shakespeare; Taiwan's ministry of agriculture where Taiwan is near, America's
+    # by its name
+    ("Summer festivals stage the Bard's comedies outdoors, and the audience brings blankets.", []),
+    ("Google's Bard chatbot answered first.", ["google"]),
+    ("美國農業部公布報告；台中市府表示已行文農業部勘災。", ["us_usda", "tw_moa"]),
+    ("农业部发布了全国春播情况。", []),
 ])
 def test_company_rules(classifier: Classifier, text: str, expected: list[str]) -> None:
     assert ids(classifier, text) == expected

@@ -256,6 +256,17 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
     ("投資案包含云岫企業股份有限公司南科分公司。", [("云岫企業股份有限公司南科分公司", "company")]),
     ("said a fund manager at Northwind Wealth Management in Shanghai.",
      [("Northwind Wealth Management", "investor")]),
+    # a city's traffic police and farm bureau, a fire station, a farmers' association, a long
+    # association's name, names holding 和平 and 都市
+    ("同时云岫市公安交管局为三家企业发放牌照；星渚市府農業局統計災損。",
+     [("云岫市公安交管局", "government"), ("星渚市府農業局", "government")]),
+    ("新村消防中队接报后赶到；和平區農會指出災情嚴重。",
+     [("新村消防中队", "government"), ("和平區農會", "other")]),
+    ("星渚市農業觀光產業發展協會理事長表示，梨園受損。", [("星渚市農業觀光產業發展協會", "other")]),
+    ("与云岫都市圈长江产业投资基金签约。", [("云岫都市圈长江产业投资基金", "investor")]),
+    # officials in a list are no items of it, nor is our city's committee
+    ("在云岫市副市长张某、星渚市政府副秘书长吴某、我市市委书记曹某等领导见证下签约。",
+     [("星渚市政府", "government")]),
 ])
 def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
                                              expected: list[tuple[str, str]]) -> None:
@@ -390,6 +401,8 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     # a list that runs into 均, meeting capital, a wave of it
     "华为、中兴、爱立信、诺基亚和大唐均中标；卻遇上資本額18倍的挑戰者；透视资本浪潮的势能。",
     "实现A+H股双资本平台的企业；一众资本纷纷入局；数码科技、智能硬件都在涨。",
+    # verbs before a bank or a hospital, virtual banks
+    "以信息技术变革引领银行再造；构建智慧银行；提升醫院的照護效率；香港虛擬銀行路在何方。",
 ])
 def test_phrases_that_only_look_like_names_are_not(classifier: Classifier, text: str) -> None:
     assert found(classifier, text) == []
