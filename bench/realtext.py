@@ -119,12 +119,19 @@ def score(labels: list[dict], read: Callable[[dict], str | None], extra: list[Pa
         result.texts += not trap
         for org in entry.get("orgs") or []:
             result.reviewed += org.get("review") == "added"
-            name = _label_name(org["name"])
-            company = _resolve(classifier, name)
+            # its name, or the other name in brackets after it: 益華電腦(Cadence)
+            names = _label_names(org["name"])
+            known = [company for name in names if (company := _resolve(classifier, name))]
+            company = next((c for c in known if c.id in reported), known[0] if known else None)
             if company is None or company.id not in reported:
                 # a name written inside a longer alias: 求是 in 《求是》
+                # or a name found with 集团 or a legal form after it: 日月光集團 for 日月光
                 company = next((catalog.companies[m.company_id] for m in classified.mentions
-                                if _key(name) in _key(m.alias)), company)
+                                if any(_key(name) in _key(m.alias)
+                                       or _GROUP.sub("", _without_legal_form(_key(name))) == _key(m.alias)
+                                       for name in names)), company)
+            same = next((key for name in names
+                         if (key := _same_name(_key(name), discovered)) in discovered), None)
             tallies = [result.overall, result.by_kind[org["kind"]], result.by_script[entry["script"]]]
             for tally in tallies:
                 tally.labelled += 1
@@ -132,7 +139,8 @@ def score(labels: list[dict], read: Callable[[dict], str | None], extra: list[Pa
                 for tally in tallies:
                     tally.found += 1
                 wanted.add(company.id)
-            elif discovered.pop(_same_name(_key(name), discovered), None) is not None:
+            elif same is not None:
+                del discovered[same]
                 for tally in tallies:
                     tally.found_discovered += 1
                 for tally in (result.overall, result.by_script[entry["script"]]):
@@ -258,6 +266,7 @@ def _without_legal_form(name: str) -> str:
 
 
 _CITY_IN_BRACKETS = re.compile(r" ?[（(][^\W\d_]{2,10}[）)](?=$|科技|技术|技術|智能|信息|資訊|电子|電子)")
+_GROUP = re.compile("(?:集团|控股)$")
 _TRADE = re.compile("(?:科技|技术|技術|智能|信息|資訊|电子|電子)$")  # a firm's short name drops it
 
 

@@ -240,6 +240,9 @@ def test_a_word_list_pattern_finds_the_longest_word_first_as_an_alternation_woul
     ("Google's Bard chatbot answered first.", ["google"]),
     ("美國農業部公布報告；台中市府表示已行文農業部勘災。", ["us_usda", "tw_moa"]),
     ("农业部发布了全国春播情况。", []),
+    # Hong Kong's observatory by its weather, not a stargazers' one; air mobility, no China Mobile
+    ("天文台表示，一股強烈季候風今日抵達華南沿岸。", ["hko"]),
+    ("他们在山顶的天文台上观星；空中移動載具、機器人都是新商機。", []),
 ])
 def test_company_rules(classifier: Classifier, text: str, expected: list[str]) -> None:
     assert ids(classifier, text) == expected

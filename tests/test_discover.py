@@ -90,7 +90,9 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
     ("云麓网3月12日发布消息，园区迎来新项目。", [("云麓网", "media")]),
     ("【星渚原创】3月12日，园区迎来新项目。", [("星渚", "media")]),
     ("多家媒体引述「北辰观察」消息指出，该公司将扩产。", [("北辰观察", "media")]),
-    ("来源:云岫热点面对面官微", [("云岫热点面对面官微", "media")]),  # 面对 is no "told to"
+    # 面对 is no "told to"; a body's own site or account names the body
+    ("来源:云岫热点面对面官微", [("云岫热点面对面", "media")]),
+    ("(圖/星渚館官網)", [("星渚館", "media")]),
     # a firm's name in quotes after its kind
     ("具身智能初创企业“云岫智能”宣布完成数千万元融资。", [("云岫智能", "company")]),
     # English legal names, a city, two bodies joined by "and the"
@@ -264,6 +266,14 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
      [("新村消防中队", "government"), ("和平區農會", "other")]),
     ("星渚市農業觀光產業發展協會理事長表示，梨園受損。", [("星渚市農業觀光產業發展協會", "other")]),
     ("与云岫都市圈长江产业投资基金签约。", [("云岫都市圈长江产业投资基金", "investor")]),
+    # a source's date, a byline after 文/, a verb of subscribing, a city's disease control
+    ("据云岫日报5月4日报道，公司上市。", [("云岫日报", "media")]),
+    ("文/星渚视界 张某", [("星渚视界", "media")]),
+    ("以等值外幣認購云岫股份有限公司增資股份。", [("云岫股份有限公司", "company")]),
+    ("星渚市疾控中心发布预警。", [("星渚市疾控中心", "government")]),
+    # an English name with a Chinese word glued on in a Chinese list
+    ("國際供應商Northwind、Bosch、Lunaria正與NVIDIA、Qualcomm合作。",
+     [("Northwind", "company"), ("Lunaria", "company")]),
     # officials in a list are no items of it, nor is our city's committee
     ("在云岫市副市长张某、星渚市政府副秘书长吴某、我市市委书记曹某等领导见证下签约。",
      [("星渚市政府", "government")]),

@@ -43,7 +43,7 @@ _SUFFIXES = {
                   "自然资源局|自然資源局|人社局|卫健局|衛健局|交通局|交管局|农业局|農業局|"
                   "消防局|消防中队|消防中隊|消防大队|消防大隊|消防支队|消防支隊|"
                   "教体局|金融局|统计局|統計局|财政局|財政局|税务局|稅務局|文物局|气象局|氣象局|"
-                  "邮政局|郵政局|证监局|證監局|数据局|數據局|医保局|醫保局|商务厅|商務廳|教育厅|教育廳|"
+                  "邮政局|郵政局|证监局|證監局|疾控中心|数据局|數據局|医保局|醫保局|商务厅|商務廳|教育厅|教育廳|"
                   "财政厅|財政廳|气象台|氣象台|卫健委|衛健委|发改委|發改委|网信办|網信辦|人民法院|人民检察院|人民檢察院|"
                   "大使馆|大使館|总领馆|總領館|领事馆|領事館|"
                   "众议院|眾議院|参议院|參議院|"  # a country's chambers, a party's committees
@@ -118,7 +118,8 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                "觉得", "覺得", "建立", "涵盖", "涵蓋", "肩负", "肩負", "拉动", "拉動",
                "配置", "建议", "建議", "围绕", "圍繞", "位列", "汇聚", "匯聚", "遵守", "现任", "現任",
                "加上", "无论", "無論", "映射", "此次", "本次", "此轮", "此輪", "本轮", "本輪", "广纳",
-               "廣納", "同时", "同時", "引领", "引領", "构建", "構建", "提升", "希望",
+               "廣納", "同时", "同時", "集结", "集結", "认购", "認購", "引领", "引領", "构建", "構建",
+               "提升", "希望",
                # whose city: 我市市委
                "我市", "我省", "我区", "我區", "我县", "我縣", "本市", "该市", "該市",
                # words ending in 局, 当 or 格 that no name holds: 行政当局中国委员会
@@ -295,7 +296,9 @@ _COUNTED = re.compile(rf"{_NUMERAL}\s*(?:{_MEASURE})$")
 # Where news names its source: 据IT桔子统计, 據鉅亨網報導, 来源：集微网. Each pattern is tried
 # where its first word is (据 is frequent: 数据, 根据), not at every character.
 _SOURCES = {
-    "据": re.compile(r"[“\"「《]?(?P<name>(?:(?!记者|記者)[^\W_]){2,10})[”\"」》]?(?:的)?(?:不完全)?"
+    # (its date after it is no part of it: 据云岫日报5月4日报道)
+    "据": re.compile(r"[“\"「《]?(?P<name>(?:(?!记者|記者|\d{1,2}月\d{1,2}日)[^\W_]){2,10})[”\"」》]?"
+                    r"(?:\d{1,2}月\d{1,2}日)?(?:的)?(?:不完全)?"
                     r"(?:报道|報導|报導|统计|統計|数据|數據|消息|援引|记者|記者)"),
     "来源": re.compile(r"\s?[:：|｜丨]\s*(?P<name>[^\W_][^\s，。、；：,;:|｜（()）【】]{1,11})"
                       r"(?=[\s，。、；|｜（()）】]|$)"),
@@ -311,7 +314,7 @@ _SOURCES = {
     "文 |": re.compile(r"\s*(?P<name>[^\W_][^\s，。、；：,;:|｜丨（()）]{3,11})"
                       r"(?=[\s，。、；|｜丨（()）,]|$)"),
 }
-_BYLINES = ("文 |", "文|", "文 丨", "文丨", "文 ｜", "文｜")
+_BYLINES = ("文 |", "文|", "文 丨", "文丨", "文 ｜", "文｜", "文/", "文／")
 _SOURCES |= {"據": _SOURCES["据"], "來源": _SOURCES["来源"], "(图": _SOURCES["（图"],
              "（圖": _SOURCES["（图"], "(圖": _SOURCES["（图"], "援引": _SOURCES["引述"],
              **dict.fromkeys(_BYLINES, _SOURCES["文 |"])}
@@ -359,6 +362,7 @@ _TOLD = re.compile(r".*(?:告诉|告訴|向|对|對|接受)")
 # Words of time after a source's name (据港媒刚刚消息, 据新流财经此前报道): not part of it.
 _WHEN_AFTER = re.compile(r"(?:刚刚|剛剛|此前|日前|近日|早前|最新|昨日|今日|昨天|今天"
                          r"|(?:微信)?(?:公众号|公眾號)|提供)$")  # 活報告公眾號, (圖／氣象署提供)
+_SITE_OF = ("官网", "官網", "官微")
 _INNER_KIND = re.compile(r"资本|資本|基金|创投|創投|公司")
 # English government bodies and universities: the Ministry of Industry and Information
 # Technology, the Lunaria government, the University of Science and Technology of China.
@@ -392,9 +396,11 @@ _ITEM_SEPARATOR = re.compile(r"、|[/／]|以及|和|与|與|及|,\s(?:and\s)?(?
 _ITEM = re.compile(r"(?:(?!、|等)[^\W_]){2,20}(?=、|等|\W|$)")
 _JOINT = re.compile(r"以及|和|与|與|及")
 # ... an item in English: capitalised words, up to the next comma, "and" or lower-case word
-_ENGLISH_ITEM = re.compile(r"[A-Z][\w&.'\-]*(?: [A-Z][\w&.'\-]*){0,3}(?=,|\s[a-z]|[^\w\s]|$)")
+_LATIN = r"[A-Za-z0-9\u00c0-\u024f&.'\-]"  # a word of an English name: no CJK glued on (Magna正與)
+_ENGLISH_ITEM = re.compile(rf"[A-Z]{_LATIN}*(?: [A-Z]{_LATIN}*){{0,3}}"
+                           r"(?=,|\s[a-z]|[^A-Za-z0-9\u00c0-\u024f\s]|$)")
 _COMMA_BEFORE = re.compile(r",\s(?:and\s)?$|\sand\s$")
-_ENGLISH_ITEM_BEFORE = re.compile(r"(?:[A-Z][\w&.'\-]* ){0,3}[A-Z][\w&.'\-]*$")
+_ENGLISH_ITEM_BEFORE = re.compile(rf"(?:[A-Z]{_LATIN}* ){{0,3}}[A-Z]{_LATIN}*$")
 # A catalog name's legal form after its comma is no item: Zbit Semiconductor, Inc., …
 _LEGAL_ITEM = re.compile(r"(?:Inc|Co|Corp|Ltd|Limited|LLC|PLC)\b")
 # A list item holding one of these is a phrase, not a name: A完成融资, B的团队; the clause words
@@ -403,6 +409,7 @@ _CLAUSE_WORDS = "[的在是为為将將对對把被从從向了均都也]"
 _CLAUSE_IN_ITEM = re.compile(_CLAUSE_WORDS + "|分别|分別")
 _NOT_IN_ITEM = re.compile(one_of(_STOP_WORDS) + "|" + _CLAUSE_WORDS)
 _RUN = re.compile(r"[^\W_]{2,20}$")
+_GLUED_WORD = re.compile(r"([A-Za-z][A-Za-z0-9.&\-]+)[^\W\dA-Za-z_]")  # English, then one CJK character
 # Items that are no organisations: a person with a title (安徽某大学陆某教授), a country.
 _TITLES = (r"教授|研究员|研究員|院士|博士|先生|女士|主任|校长|校長|院长|院長|总裁|總裁|董事长|董事長|"
            r"总经理|總經理|执行长|執行長|创始人|創始人|創辦人|合伙人|合夥人|老师|老師|"
@@ -501,6 +508,8 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
             start = told.end()
         if when := _WHEN_AFTER.search(text, start, end):
             end = when.start()
+        if text.endswith(_SITE_OF, start, end):  # (圖/海生館官網): the body whose site it is
+            end -= 2
         if (end - start >= 2 and not _NOT_SOURCE.match(text, start)
                 and not _NO_NAME.search(text, start, end)
                 and not _NOT_IN_SOURCE.search(text, start, end)
@@ -664,10 +673,16 @@ def _list_items(text: str, named: list[tuple[int, int, str]], catalog: set[int]
                             if not held and not _NOT_ORGANISATION.fullmatch(text, s, e)
                             and text[s:e] not in _PLACES and not _LEGAL_ITEM.match(text, s)
                             and text[s:e] not in _KIND_OF  # 人民法院: a kind of body, no name
-                            and (cut := _before_facility(text, s, e))
+                            and (cut := _before_facility(text, s, _unglued(text, s, e)))
                             and (item := _before_title(text, s, cut, kind))
                             and not _NOT_ORGANISATION.fullmatch(text, item[0], item[1])]
     return items_found
+
+
+def _unglued(text: str, start: int, end: int) -> int:
+    """The end of an English name that one CJK character follows in a Chinese list: Magna正與."""
+    glued = _GLUED_WORD.fullmatch(text, start, end)
+    return glued.end(1) if glued else end
 
 
 def _before_facility(text: str, start: int, end: int) -> int | None:
