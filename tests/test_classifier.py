@@ -243,6 +243,10 @@ def test_a_word_list_pattern_finds_the_longest_word_first_as_an_alternation_woul
     # Hong Kong's observatory by its weather, not a stargazers' one; air mobility, no China Mobile
     ("天文台表示，一股強烈季候風今日抵達華南沿岸。", ["hko"]),
     ("他们在山顶的天文台上观星；空中移動載具、機器人都是新商機。", []),
+    # a reject word inside the alias, written twice in one sentence (甲骨 in 甲骨文); Zhuangzi's
+    # 鸿蒙
+    ("今年甲骨文（Oracle）與OpenAI合作，例如OpenAI向甲骨文下採購大單。", ["oracle", "openai"]),
+    ("雲將到東方巡遊，恰巧遇上了鴻蒙。鴻蒙正拍著大腿跳躍。", []),
 ])
 def test_company_rules(classifier: Classifier, text: str, expected: list[str]) -> None:
     assert ids(classifier, text) == expected

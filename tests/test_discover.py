@@ -274,6 +274,16 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
     # an English name with a Chinese word glued on in a Chinese list
     ("國際供應商Northwind、Bosch、Lunaria正與NVIDIA、Qualcomm合作。",
      [("Northwind", "company"), ("Lunaria", "company")]),
+    # firms named after the kind of maker or provider they are, in a list; a person among
+    # investors; a bureau whose name holds 与
+    ("包括智能雷達製造商星渚感知、財稅解決方案提供商云岫算賬、污水處理服務提供商青嵐美環境科技，"
+     "以及支付服務供應商連雲數字。",
+     [("星渚感知", "company"), ("云岫算賬", "company"), ("青嵐美環境科技", "company"),
+      ("連雲數字", "company")]),
+    ("投资方包括徕木股份、路友创投、元真创投、红秀资本、星渚智造及天使投资人费某等。",
+     [("徕木股份", "investor"), ("路友创投", "investor"), ("元真创投", "investor"),
+      ("红秀资本", "investor"), ("星渚智造", "investor")]),
+    ("当日下午，云岫区海洋与渔业局接到报告。", [("云岫区海洋与渔业局", "government")]),
     # officials in a list are no items of it, nor is our city's committee
     ("在云岫市副市长张某、星渚市政府副秘书长吴某、我市市委书记曹某等领导见证下签约。",
      [("星渚市政府", "government")]),
@@ -411,6 +421,8 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     # a list that runs into 均, meeting capital, a wave of it
     "华为、中兴、爱立信、诺基亚和大唐均中标；卻遇上資本額18倍的挑戰者；透视资本浪潮的势能。",
     "实现A+H股双资本平台的企业；一众资本纷纷入局；数码科技、智能硬件都在涨。",
+    # a property developer doing something, providers in general
+    "小区陆续出现开发商擅改大门建设方案、绿化缩水等问题。芯片供应商众多，服务商较少。",
     # verbs before a bank or a hospital, virtual banks
     "以信息技术变革引领银行再造；构建智慧银行；提升醫院的照護效率；香港虛擬銀行路在何方。",
 ])

@@ -507,15 +507,22 @@ def _context_span(sentences: Sentences, start: int, end: int, window: int) -> tu
 def _near(views: list[str], words: re.Pattern[str], lo: int, hi: int, start: int,
           end: int) -> re.Match[str] | None:
     """The first of `words` in a view's [lo, hi) other than wholly inside the alias at
-    [start, end), if any."""
+    [start, end) or another place that writes it (甲骨 in 甲骨文 twice in a sentence), if any."""
     for view in views:
         found = words.search(view, max(0, lo), hi)
+        phrase = view[start:end]
         while found is not None:
-            if found.start() < start or found.end() > end:
+            if (found.start() < start or found.end() > end) and not _inside(view, phrase, found):
                 return found
             # A shorter word at the same place lies inside the alias too: look one further.
             found = words.search(view, found.start() + 1, hi)
     return None
+
+
+def _inside(view: str, phrase: str, found: re.Match[str]) -> bool:
+    """Whether `found` lies wholly inside a place where `view` writes `phrase`."""
+    at = view.find(phrase, max(0, found.end() - len(phrase)), found.start() + len(phrase))
+    return at != -1 and at <= found.start()
 
 
 # The lead: the first characters of the body, where a news story says who it is about.

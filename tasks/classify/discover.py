@@ -41,6 +41,7 @@ _SUFFIXES = {
                   "工务局|工務局|管理局|运输局|運輸局|投资促进局|投資促進局|农业农村局|農業農村局|"
                   "农牧厅|農牧廳|科技局|工信局|经信局|經信局|市场监管局|市場監管局|生态环境局|生態環境局|"
                   "自然资源局|自然資源局|人社局|卫健局|衛健局|交通局|交管局|农业局|農業局|"
+                  "海洋与渔业局|海洋與漁業局|"
                   "消防局|消防中队|消防中隊|消防大队|消防大隊|消防支队|消防支隊|"
                   "教体局|金融局|统计局|統計局|财政局|財政局|税务局|稅務局|文物局|气象局|氣象局|"
                   "邮政局|郵政局|证监局|證監局|疾控中心|数据局|數據局|医保局|醫保局|商务厅|商務廳|教育厅|教育廳|"
@@ -147,8 +148,9 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                "积极发展", "積極發展", "着力发展", "著力發展", "鼓励发展", "鼓勵發展", "优先发展",
                "優先發展")
 # Stop words (longest first) and characters, spelt backwards, for _name_start.
-_STOP_BACKWARDS = re.compile(one_of(w[::-1] for w in _STOP_WORDS)
-                             + "|[" + re.escape("".join(sorted(_STOP_CHARS))) + "]")
+_STOP_CLASS = "[" + re.escape("".join(sorted(_STOP_CHARS))) + "]"
+_STOP_BACKWARDS = re.compile(one_of(w[::-1] for w in _STOP_WORDS) + "|" + _STOP_CLASS)
+_STOPPED = re.compile(one_of(_STOP_WORDS) + "|" + _STOP_CLASS)  # read forwards
 # Words of names that begin or end in a stop character: 示范区, 经济技术开发区, 东方, 同济.
 _NAME_WORDS = frozenset(("示范", "示範", "经济", "經濟", "经开", "經開", "东方", "東方", "南方",
                          "北方", "同济", "同濟", "同方", "方正", "外高", "共享", "成都", "首都", "户外",
@@ -435,6 +437,8 @@ _CHIEFS = re.compile(rf"(?:(?:{_TITLES})[^\W\d_]{{1,3}}(?:[与與和及](?={_TIT
 _TITLE_FIRST = frozenset(word[0] for word in _TITLES.split("|"))  # a cheap look before _CHIEFS
 _REMARK = re.compile(r"[（(][^（()）\n]{1,12}[）)]")
 _REMARK_BEFORE = re.compile(r"[（(][^（()）\n]{1,12}[）)]$")
+# People among a round's investors: 洪泰智造及天使投资人费某 (the item ends before 及)
+_PEOPLE = ("天使投资人", "天使投資人", "个人投资者", "個人投資者", "自然人")
 _PERSON_AFTER = re.compile(r"[（(](?:个人|個人)[）)]")  # 王某(个人): a person among investors
 # A sentence's first word is a list's first item only as a name of two words or more: not
 # "Additionally, China Construction Bank and …".
@@ -447,6 +451,10 @@ EXAMPLE_HEADS = tuple(kind + comma + word
                                    "大厂", "大廠")
                       for comma in ("", "，", ",")
                       for word in ("如", "例如", "比如", "包括", "包含", "像"))
+# A kind of maker or provider, then the firm's name (and a list or a clause goes on): 财税解决方案
+# 提供商慧算賬、污水處理服務提供商… (a property 开发商 is too often the subject of a verb)
+MAKERS = ("提供商", "供应商", "供應商", "服务商", "服務商", "制造商", "製造商", "运营商", "運營商")
+_MADE_BY = re.compile(r"(?:(?!以及|等)[^\W\d_]){3,10}(?=[、，,。；;]|以及|等)")
 _EXAMPLE = re.compile(r"(?:(?!、|等|和|与|與|及)[^\W_]){2,12}(?=[、/／和与與及]|等)")
 _EXAMPLE_SEPARATOR = re.compile(r"[、/／]|和|与|與|及")
 # What may stand right after and right before an item of a list.
@@ -457,7 +465,8 @@ _LIST_BEFORE = frozenset("、/／ 和与與及")
 SUFFIXES = tuple(_KIND_OF)
 # The classifier finds all of these with its other phrases, in its one scan of the text.
 PHRASES = (*((w, "suffix") for w in SUFFIXES), *((w, "role") for w in ROLES),
-           *((w, "english") for w in ENGLISH), *((w, "examples") for w in EXAMPLE_HEADS))
+           *((w, "english") for w in ENGLISH), *((w, "examples") for w in EXAMPLE_HEADS),
+           *((w, "maker") for w in MAKERS))
 
 
 def discover(text: str, hits: Iterable[tuple[int, int, str]],
@@ -544,6 +553,7 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
     longest: dict[int, int] = {}  # end -> the earliest start of a suffix ending there
     heads: list[tuple[int, str]] = []  # where lists of examples start, and their kind
     followed = set()
+    last_made = -30  # where the last name after a kind of maker ended
     for start, end, what in hits:
         term = text[start:end]
         if what == "suffix" and (text.startswith(_NO_NAME_AFTER.get(term, ()), end) or (
@@ -554,6 +564,15 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
             followed.add(start)
         elif what == "examples":
             heads.append((end, "investor" if term.startswith(("机构", "機構")) else "company"))
+        elif what == "maker":
+            # a list goes on after the name, or it ends a list of such names
+            if ((made := _MADE_BY.match(text, end)) and not _STOPPED.search(made.group())
+                    and not _GENERIC.match(made.group())
+                    and (not text.startswith(("，", ",", "。", "；", ";"), made.end())
+                         or text.startswith("以及", made.end() + 1)
+                         or 0 < start - last_made < 30)):
+                add(*made.span(), "company", "maker")
+                last_made = made.end()
         elif what == "role":
             name_start = _name_start(text, start, _MAX_ROLE_NAME)
             if start - name_start >= 2 and text[name_start:start] not in _NO_ROLE_NAME:
@@ -672,6 +691,7 @@ def _list_items(text: str, named: list[tuple[int, int, str]], catalog: set[int]
             items_found += [item for (s, e), held in zip(items, inside, strict=True)
                             if not held and not _NOT_ORGANISATION.fullmatch(text, s, e)
                             and text[s:e] not in _PLACES and not _LEGAL_ITEM.match(text, s)
+                            and not text.startswith(_PEOPLE, s)
                             and text[s:e] not in _KIND_OF  # 人民法院: a kind of body, no name
                             and (cut := _before_facility(text, s, _unglued(text, s, e)))
                             and (item := _before_title(text, s, cut, kind))
@@ -728,7 +748,7 @@ def _item_after(text: str, end: int, at: dict[int, tuple[int, str]], catalog: se
     end = item.end()
     if not english:
         end = next((j.start() for j in _JOINT.finditer(text, start + 2, end)
-                    if j.end() in catalog), end)
+                    if j.end() in catalog or text.startswith(_PEOPLE, j.end())), end)
     if (_ITEM_SEPARATOR.match(text, end) or _REMARK.match(text, end)) and not (
             _CLAUSE_IN_ITEM.search(text, start, end)):  # 和航天嘉诚分别是…: a clause, no item
         return start, end
