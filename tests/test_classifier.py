@@ -247,6 +247,9 @@ def test_a_word_list_pattern_finds_the_longest_word_first_as_an_alternation_woul
     # 鸿蒙
     ("今年甲骨文（Oracle）與OpenAI合作，例如OpenAI向甲骨文下採購大單。", ["oracle", "openai"]),
     ("雲將到東方巡遊，恰巧遇上了鴻蒙。鴻蒙正拍著大腿跳躍。", []),
+    # short names across a word's edge (本科和硕士, 其中光电), a building material
+    ("他本科和硕士毕业于交大；其中光电共封装方案正加速。", []),
+    ("Adobe bricks are made of mud and straw, dried in the sun.", []),
 ])
 def test_company_rules(classifier: Classifier, text: str, expected: list[str]) -> None:
     assert ids(classifier, text) == expected

@@ -284,6 +284,9 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
      [("徕木股份", "investor"), ("路友创投", "investor"), ("元真创投", "investor"),
       ("红秀资本", "investor"), ("星渚智造", "investor")]),
     ("当日下午，云岫区海洋与渔业局接到报告。", [("云岫区海洋与渔业局", "government")]),
+    # a source's own verb of telling; a list after a verb of helping
+    ("据云岫科技披露的数据计算，收益可观。", [("云岫科技", "company")]),
+    ("已協助星渚電子、世界先進、聯發科、穩懋等台廠投入。", [("星渚電子", "company")]),
     # officials in a list are no items of it, nor is our city's committee
     ("在云岫市副市长张某、星渚市政府副秘书长吴某、我市市委书记曹某等领导见证下签约。",
      [("星渚市政府", "government")]),
@@ -421,6 +424,12 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     # a list that runs into 均, meeting capital, a wave of it
     "华为、中兴、爱立信、诺基亚和大唐均中标；卻遇上資本額18倍的挑戰者；透视资本浪潮的势能。",
     "实现A+H股双资本平台的企业；一众资本纷纷入局；数码科技、智能硬件都在涨。",
+    # a person or a prospectus as a source, a source's figures, asterisks for a name, a kind
+    # of investor leading a round
+    "據他自己統計，來源：招股书。据星渚交易宝的新股孖展数据，认购踊跃。",
+    "其中，富途证券、云岫国际、**证券分别放出贷款。前三轮融资都是由VC机构领投。",
+    # the first of its kind, this new fund, fields, ways of investing, going back to university
+    "他開辦北臺灣第一間西式醫院。今次新基金將聚焦乃至宇宙科技等賽道，採取母基金模式，團隊回歸大學。",
     # a property developer doing something, providers in general
     "小区陆续出现开发商擅改大门建设方案、绿化缩水等问题。芯片供应商众多，服务商较少。",
     # verbs before a bank or a hospital, virtual banks

@@ -47,7 +47,8 @@ _SUFFIXES = {
                   "邮政局|郵政局|证监局|證監局|疾控中心|数据局|數據局|医保局|醫保局|商务厅|商務廳|教育厅|教育廳|"
                   "财政厅|財政廳|气象台|氣象台|卫健委|衛健委|发改委|發改委|网信办|網信辦|人民法院|人民检察院|人民檢察院|"
                   "大使馆|大使館|总领馆|總領館|领事馆|領事館|"
-                  "众议院|眾議院|参议院|參議院|下议院|下議院|上议院|上議院|贸促会|貿促會|"  # a country's chambers, a party's committees
+                  # a country's chambers, a body for trade, a party's committees
+                  "众议院|眾議院|参议院|參議院|下议院|下議院|上议院|上議院|贸促会|貿促會|"
                   "市委|省委|区委|區委|县委|縣委|工委|市委员会|市委員會|省委员会|省委員會|"
                   "区委员会|區委員會|县委员会|縣委員會|"
                   "地方法院|上诉法院|上訴法院|最高法院|联邦法院|聯邦法院|"
@@ -87,7 +88,7 @@ _LONG_NAMES = ("基金", "有限公司", "有限责任公司", "股份有限公�
 # Characters and words a name does not run back over: a name starts after them.
 _STOP_CHARS = set("的在与與和由将將是为為对對及等了把从從被向其该該这這那于於至以而并並或也都就让讓给給但有"
                   "跟同下外年月轮輪称稱说說示去当當如它已获獲经經据據今近后後前再又还還共到仅僅他她系均却卻-－–"
-                  "，。、；：！？“”‘’「」『』《》（）()【】[]/／|｜丨 \t\n,.;:!?\"'—…·•")
+                  "，。、；：！？“”‘’「」『』《》（）()【】[]/／|｜丨 \t\n,.;:!?\"'—…·•*＊")
 _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方", "包括", "宣布", "完成", "团队",
                "團隊", "研究", "领域", "領域", "行业", "行業", "旗下", "联合", "聯合",
                "母公司", "子公司", "参与", "參與", "合作", "签约", "簽約", "牵头", "牽頭", "推动",
@@ -120,7 +121,8 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                "配置", "建议", "建議", "围绕", "圍繞", "位列", "汇聚", "匯聚", "遵守", "现任", "現任",
                "加上", "无论", "無論", "映射", "此次", "本次", "此轮", "此輪", "本轮", "本輪", "广纳",
                "廣納", "同时", "同時", "集结", "集結", "认购", "認購", "引领", "引領", "构建", "構建",
-               "提升", "希望",
+               "提升", "希望", "协助", "協助", "帮助", "幫助", "建置", "今次", "乃至", "采取", "採取",
+               "回归", "回歸", "开办", "開辦",
                # whose city: 我市市委
                "我市", "我省", "我区", "我區", "我县", "我縣", "本市", "该市", "該市",
                # words ending in 局, 当 or 格 that no name holds: 行政当局中国委员会
@@ -216,7 +218,8 @@ _ENGLISH_NOT_NAME = {"in", "the", "a", "an", "and", "of", "for", "to", "at", "on
                      "embodied", "business", "general", "machine", "generative", "physical",
                      "corporate", "venture", "strategic", "ai", "humanoid", "state-backed"}
 _HEADLINE_WORD = re.compile(r"\b(?:About|Is|Are|Was|Were|Why|How|What|Will|Raises?|Races?|Shapes?|"
-                            r"Makes?|Eyes|After|From|Into|Over|Behind|Against)[ \t]+")
+                            r"Makes?|Eyes|After|From|Into|Over|Behind|Against|Approves?|Backs?|"
+                            r"Launches|Unveils?|Announces?|Buys|Acquires?|Invests?|Wins?)[ \t]+")
 # A prefix made only of these is a kind of thing, not a name: 人形机器人, 美元基金, 股份制银行.
 _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|投資|管理|产业|產業|创业|創業|股权|股權|"
                       r"上市公司|常务|常務|"
@@ -243,7 +246,7 @@ _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|
                       r"城区|城區|高阶|高階|城市|高速|辅助|輔助|端到端|全场景|全場景|高端|电动|電動|"
                       r"优质|優質|中标|中標|间接|間接|直接|先进|先進|新|汽車|银行系|銀行系|AIC|新创|新創|电网|電網|"
                       r"正式|非正式|生物|生命|健康|中央企业|中央企業|央企|创投|創投|校友|"
-                      r"新一代|新款|全新|新型|虚拟|虛擬|阶段|階段|雄厚|清洁|清潔|可再生|绿色|綠色|分布式|工商业|工商業|户用|戶用|"
+                      r"新一代|新款|全新|新型|虚拟|虛擬|战略|戰略|宇宙|阶段|階段|雄厚|清洁|清潔|可再生|绿色|綠色|分布式|工商业|工商業|户用|戶用|"
                       r"大型|光伏|风电|風電|电化学|電化學|氢|氫|聊天|戏曲|戲曲|母子|前沿|探索|专业|專業|"
                       r"南部|北部|东部|東部|西部|中部|发展|發展|政策性|独资|獨資|高质量|高質量|数码|數碼|一众|一眾)+$")
 # A country's bureau is no kind of thing: 国家邮政局, 中国文物局; nor its centres of a field:
@@ -272,7 +275,7 @@ _NO_NAME_AFTER = {"控股": ("股东", "股東", "子公司", "孙公司", "孫�
                   "工委": ("会", "會"), "股权投资": ("试点", "試點"), "国投": _INVESTING_AFTER,
                   "國投": _INVESTING_AFTER, "资管": ("理",), "資管": ("理",)}  # 投资管理: managing
 _NUMERAL = "[\\d一二三四五六七八九十百千万几多余两兩数數]"
-_MEASURE = "家|支|只|个|個|位|名|批|类|類|所|项|項|倍"
+_MEASURE = "家|支|只|个|個|位|名|批|类|類|所|项|項|倍|间|間"
 _AFTER_ONE_NUMERAL = ("张|張|档|檔|层|層|大|些|般|少|产|產|款|种|種|台|座|条|條|次|份|件|部|套|"
                       "轮|輪")  # 三大基金, 一些基金, 多款机器人, 多少
 _QUANTIFIED = re.compile(r"^(?:多家|一家|两家|兩家|其他|相关|相關|上述|首个|首個|首家|"
@@ -299,7 +302,7 @@ _COUNTED = re.compile(rf"{_NUMERAL}\s*(?:{_MEASURE})$")
 # where its first word is (据 is frequent: 数据, 根据), not at every character.
 _SOURCES = {
     # (its date after it is no part of it: 据云岫日报5月4日报道)
-    "据": re.compile(r"[“\"「《]?(?P<name>(?:(?!记者|記者|\d{1,2}月\d{1,2}日)[^\W_]){2,10})[”\"」》]?"
+    "据": re.compile(r"[“\"「《]?(?P<name>(?:(?!记者|記者|的|\d{1,2}月\d{1,2}日)[^\W_]){2,10})[”\"」》]?"
                     r"(?:\d{1,2}月\d{1,2}日)?(?:的)?(?:不完全)?"
                     r"(?:报道|報導|报導|统计|統計|数据|數據|消息|援引|记者|記者)"),
     "来源": re.compile(r"\s?[:：|｜丨]\s*(?P<name>[^\W_][^\s，。、；：,;:|｜（()）【】]{1,11})"
@@ -349,7 +352,8 @@ _NOT_SOURCE = re.compile(r"(?:不完全|不|了解|悉|介绍|介紹|称|稱|说
                          r"有關|业内|業內|知情|媒体|媒體|外媒|官方|公开|公開|初步|测算|測算|估计|估計|"
                          r"预测|預測|预计|預計|本报|本報|本刊|本台|本网|本網|新华社|记者|記者|多家|"
                          r"多位|公司|企业|企業|网友|網友|报道|報導|市场|市場|行业|行業|机构|機構|统计|"
-                         r"統計|数据|數據|财报|財報|公告|调查|調查|研究|分析)")
+                         r"統計|数据|數據|财报|財報|公告|调查|調查|研究|分析|他|她|我|自己|"
+                         r"招股|年报|年報)")  # 据他自己统计, 来源：招股书
 _NO_NAME = re.compile(r"\d{4}")  # a code or a date, not a source's name
 # Words no source's name holds: 这个词最早来自法国女(记者), 担任(记者角色).
 _NOT_IN_SOURCE = re.compile("来自|來自|担任|擔任|成为|成為|作为|作為|这个|這個|那个|那個|我们|我們|"
@@ -362,8 +366,9 @@ _NO_SOURCE_NAME = re.compile(r"[^\W_]{1,2}媒|(?:网络|網絡|互联网|互聯�
 # Said to a source's reporter (温先生告诉南都记者, 负责人向记者表示): the name follows the verb.
 _TOLD = re.compile(r".*(?:告诉|告訴|向|对|對|接受)")
 # Words of time after a source's name (据港媒刚刚消息, 据新流财经此前报道): not part of it.
+# Nor its account or what it did: 活報告公眾號, (圖／氣象署提供), 据云岫科技披露的数据.
 _WHEN_AFTER = re.compile(r"(?:刚刚|剛剛|此前|日前|近日|早前|最新|昨日|今日|昨天|今天"
-                         r"|(?:微信)?(?:公众号|公眾號)|提供)$")  # 活報告公眾號, (圖／氣象署提供)
+                         r"|(?:微信)?(?:公众号|公眾號)|提供|披露|公布|發布|发布)$")
 _SITE_OF = ("官网", "官網", "官微")
 _INNER_KIND = re.compile(r"资本|資本|基金|创投|創投|公司")
 # English government bodies and universities: the Ministry of Industry and Information
@@ -575,7 +580,8 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
                 last_made = made.end()
         elif what == "role":
             name_start = _name_start(text, start, _MAX_ROLE_NAME)
-            if start - name_start >= 2 and text[name_start:start] not in _NO_ROLE_NAME:
+            if (start - name_start >= 2 and text[name_start:start] not in _NO_ROLE_NAME
+                    and not text.endswith(("机构", "機構"), name_start, start)):  # VC机构领投
                 add(name_start, start, "company" if term in _FOUNDED else "investor", "role")
         elif (text[start].isupper() and not _NAME_GOES_ON.match(text, end)
               and not text.startswith("-", end)  # National-Local Co-construction
