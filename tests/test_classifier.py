@@ -250,6 +250,9 @@ def test_a_word_list_pattern_finds_the_longest_word_first_as_an_alternation_woul
     # short names across a word's edge (本科和硕士, 其中光电), a building material
     ("他本科和硕士毕业于交大；其中光电共封装方案正加速。", []),
     ("Adobe bricks are made of mud and straw, dried in the sun.", []),
+    # a business plan, not BP
+    ("仅凭一份7页纸文字版BP，就斩获融资。", []),
+    ("Didi and BP will build charging stations.", ["didi", "bp"]),
 ])
 def test_company_rules(classifier: Classifier, text: str, expected: list[str]) -> None:
     assert ids(classifier, text) == expected

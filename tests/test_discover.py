@@ -287,6 +287,11 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
     # a source's own verb of telling; a list after a verb of helping
     ("据云岫科技披露的数据计算，收益可观。", [("云岫科技", "company")]),
     ("已協助星渚電子、世界先進、聯發科、穩懋等台廠投入。", [("星渚電子", "company")]),
+    # an English name in brackets is the other name of the one before it; a JV partner; a list
+    # item that co-hosts
+    ("其合资伙伴云岫投资有限公司(Haboat Investment)和星渚投资。", [("云岫投资有限公司", "company")]),
+    ("由經濟及科技發展局與星渚中國合辦、科學技術發展基金支持的交流團。",
+     [("星渚中國", "government"), ("科學技術發展基金", "investor")]),
     # officials in a list are no items of it, nor is our city's committee
     ("在云岫市副市长张某、星渚市政府副秘书长吴某、我市市委书记曹某等领导见证下签约。",
      [("星渚市政府", "government")]),
@@ -430,6 +435,8 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "其中，富途证券、云岫国际、**证券分别放出贷款。前三轮融资都是由VC机构领投。",
     # the first of its kind, this new fund, fields, ways of investing, going back to university
     "他開辦北臺灣第一間西式醫院。今次新基金將聚焦乃至宇宙科技等賽道，採取母基金模式，團隊回歸大學。",
+    # launching a series, an era calling, founders of firms in general
+    "后续将推出银行信创系列；时代呼唤硬科技；匯聚全球科創企業創始人。",
     # a property developer doing something, providers in general
     "小区陆续出现开发商擅改大门建设方案、绿化缩水等问题。芯片供应商众多，服务商较少。",
     # verbs before a bank or a hospital, virtual banks

@@ -122,7 +122,8 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                "加上", "无论", "無論", "映射", "此次", "本次", "此轮", "此輪", "本轮", "本輪", "广纳",
                "廣納", "同时", "同時", "集结", "集結", "认购", "認購", "引领", "引領", "构建", "構建",
                "提升", "希望", "协助", "協助", "帮助", "幫助", "建置", "今次", "乃至", "采取", "採取",
-               "回归", "回歸", "开办", "開辦",
+               "回归", "回歸", "开办", "開辦", "推出", "呼唤", "呼喚", "合资伙伴", "合資夥伴",
+               "合作伙伴", "合作夥伴",
                # whose city: 我市市委
                "我市", "我省", "我区", "我區", "我县", "我縣", "本市", "该市", "該市",
                # words ending in 局, 当 or 格 that no name holds: 行政当局中国委员会
@@ -186,6 +187,7 @@ _NO_ROLE_NAME = frozenset(("公司", "中心", "品牌", "平台", "企业", "�
                            "连续", "連續", "看重", "认可", "認可", "欣赏", "欣賞", "相信", "机构",
                            "機構", "投资机构", "投資機構"))
 _MAX_ROLE_NAME = 8
+_KINDS_OF_BODY = ("机构", "機構", "企业", "企業", "公司")  # VC机构领投, 科創企業創始人
 # The last word of an English organisation's name (matched lower-cased, as the text is).
 ENGLISH = ("capital", "ventures", "partners", "investment", "investments", "technologies",
            "technology", "robotics", "labs", "holdings", "holding", "semiconductor", "motors",
@@ -416,6 +418,7 @@ _CLAUSE_WORDS = "[的在是为為将將对對把被从從向了均都也]"
 _CLAUSE_IN_ITEM = re.compile(_CLAUSE_WORDS + "|分别|分別")
 _NOT_IN_ITEM = re.compile(one_of(_STOP_WORDS) + "|" + _CLAUSE_WORDS)
 _RUN = re.compile(r"[^\W_]{2,20}$")
+_HOSTED = ("合办", "合辦", "主办", "主辦", "协办", "協辦", "承办", "承辦")  # 与云岫集团合办、…
 _GLUED_WORD = re.compile(r"([A-Za-z][A-Za-z0-9.&\-]+)[^\W\dA-Za-z_]")  # English, then one CJK character
 # Items that are no organisations: a person with a title (安徽某大学陆某教授), a country.
 _TITLES = (r"教授|研究员|研究員|院士|博士|先生|女士|主任|校长|校長|院长|院長|总裁|總裁|董事长|董事長|"
@@ -581,7 +584,7 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
         elif what == "role":
             name_start = _name_start(text, start, _MAX_ROLE_NAME)
             if (start - name_start >= 2 and text[name_start:start] not in _NO_ROLE_NAME
-                    and not text.endswith(("机构", "機構"), name_start, start)):  # VC机构领投
+                    and not text.endswith(_KINDS_OF_BODY, name_start, start)):  # VC机构领投
                 add(name_start, start, "company" if term in _FOUNDED else "investor", "role")
         elif (text[start].isupper() and not _NAME_GOES_ON.match(text, end)
               and not text.startswith("-", end)  # National-Local Co-construction
@@ -640,12 +643,21 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
         add(start, end, kind, "list")
     # A name inside a longer one is part of it: JinYi Capital in JinYi Capital Multi-Strategy Fund;
     # one that ends another is that one without its place: 金银潭医院 after 武汉金银潭医院.
+    # An English name in brackets after a name is its other name: 汉舟投资有限公司(Haboat Investment).
     spans = [(d.start, d.end) for d in found.values()]
+    ends = {end for _, end in spans} | {end for _, end in taken}
     return sorted((d for d in found.values()
                    if not any(s <= d.start and d.end <= e and (s, e) != (d.start, d.end)
                               for s, e in spans)
-                   and not any(n != d.name and n.endswith(d.name) for n in found)),
+                   and not any(n != d.name and n.endswith(d.name) for n in found)
+                   and not (d.pattern == "english" and _in_brackets_after(text, d.start, ends))),
                   key=lambda d: d.start)
+
+
+def _in_brackets_after(text: str, start: int, ends: set[int]) -> bool:
+    """Whether the name at `start` opens a bracket right after a name ending in `ends`."""
+    bracket = len(text[:start].rstrip(" ")) - 1
+    return bracket >= 0 and text[bracket] in "(（" and bracket in ends
 
 
 def _examples(text: str, heads: list[tuple[int, str]]) -> list[tuple[int, int, str]]:
@@ -706,7 +718,10 @@ def _list_items(text: str, named: list[tuple[int, int, str]], catalog: set[int]
 
 
 def _unglued(text: str, start: int, end: int) -> int:
-    """The end of an English name that one CJK character follows in a Chinese list: Magna正與."""
+    """The end of a list item's name without the word glued to it: one CJK character after an
+    English name (Magna正與), a verb of hosting (与云岫集团合办、…)."""
+    if text.endswith(_HOSTED, start, end):
+        return end - 2
     glued = _GLUED_WORD.fullmatch(text, start, end)
     return glued.end(1) if glued else end
 
