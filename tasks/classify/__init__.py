@@ -443,8 +443,8 @@ def _not_news(text: str, hit: Hit[Alias], other_sense: set[str], accepted: list[
     - The end of a longer book title: 通义 in 《白虎通义》 (not 《柳叶刀》, nor 《华为年报》).
     - A figure of speech: another firm likened to it, 有「中国版英伟达」之称 (`likened` holds
       where such a name would start), a Nasdaq-style market."""
-    alias, before, after = hit.payload, text[max(0, hit.start - 6):hit.start], text[hit.end:]
-    if _after_surname(text, hit) and _PERSON_GOES_ON.match(after):
+    alias, before, end = hit.payload, text[max(0, hit.start - 6):hit.start], hit.end
+    if _after_surname(text, hit) and _PERSON_GOES_ON.match(text, end):
         return f"{text[hit.start - 1:hit.end]!r} is a person's name here"
     if _SHARE_TO.search(before):
         return "interface text (share to …), not news"
@@ -456,8 +456,8 @@ def _not_news(text: str, hit: Hit[Alias], other_sense: set[str], accepted: list[
         return f"{alias.text!r} ends a longer title here: a word of it"
     if hit.start in likened or _STYLED.match(text, hit.end):
         return f"{alias.text!r} is a figure of speech here: another thing is likened to it"
-    if alias.is_product and ((_MEDIUM_BEFORE.search(before) and not _LAUNCHED.match(after))
-                             or _MEDIUM_AFTER.match(after)):
+    if alias.is_product and ((_MEDIUM_BEFORE.search(before) and not _LAUNCHED.match(text, end))
+                             or _MEDIUM_AFTER.match(text, end)):
         return f"{alias.text!r} is used as a medium here, not news about its maker"
     if any(start <= hit.start < end for start, end in gear):
         return f"{alias.text!r} is the gear a photo was taken with here, not news about its maker"

@@ -656,7 +656,9 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
 
 def _in_brackets_after(text: str, start: int, ends: set[int]) -> bool:
     """Whether the name at `start` opens a bracket right after a name ending in `ends`."""
-    bracket = len(text[:start].rstrip(" ")) - 1
+    bracket = start - 1
+    while bracket >= 0 and text[bracket] == " ":
+        bracket -= 1
     return bracket >= 0 and text[bracket] in "(（" and bracket in ends
 
 
