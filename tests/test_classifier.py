@@ -250,6 +250,9 @@ def test_a_word_list_pattern_finds_the_longest_word_first_as_an_alternation_woul
     # short names across a word's edge (本科和硕士, 其中光电), a building material
     ("他本科和硕士毕业于交大；其中光电共封装方案正加速。", []),
     ("Adobe bricks are made of mud and straw, dried in the sun.", []),
+    # east of the capital: a ballad and a gorge, however far their names reach past the window
+    ("探秘京东大峡谷：北京的山水画卷；京東大鼓是曲藝的一種。", []),
+    ("京东大促开始，订单激增。", ["jd"]),
     # a business plan, not BP
     ("仅凭一份7页纸文字版BP，就斩获融资。", []),
     ("Didi and BP will build charging stations.", ["didi", "bp"]),

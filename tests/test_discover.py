@@ -292,6 +292,14 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
     ("其合资伙伴云岫投资有限公司(Haboat Investment)和星渚投资。", [("云岫投资有限公司", "company")]),
     ("由經濟及科技發展局與星渚中國合辦、科學技術發展基金支持的交流團。",
      [("星渚中國", "government"), ("科學技術發展基金", "investor")]),
+    # a name's other name in brackets after it, in either script or as its short name; calling
+    # on a firm, sending it something for the first time
+    ("包括NORTHWIND HOLDINGS LIMITED(星渚控股有限公司)以及个人LP。",
+     [("NORTHWIND HOLDINGS LIMITED", "company")]),
+    ("投资界获悉，东莞云岫二期创业投资合伙企业(有限合伙)(简称“云岫二期创业基金”)新增股东。",
+     [("东莞云岫二期创业投资合伙企业", "investor")]),
+    ("日前拜會星渚集團執行長，並首度送上云岫集團開發的樣品。",
+     [("星渚集團", "company"), ("云岫集團", "company")]),
     # officials in a list are no items of it, nor is our city's committee
     ("在云岫市副市长张某、星渚市政府副秘书长吴某、我市市委书记曹某等领导见证下签约。",
      [("星渚市政府", "government")]),
@@ -437,6 +445,8 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "他開辦北臺灣第一間西式醫院。今次新基金將聚焦乃至宇宙科技等賽道，採取母基金模式，團隊回歸大學。",
     # launching a series, an era calling, founders of firms in general
     "后续将推出银行信创系列；时代呼唤硬科技；匯聚全球科創企業創始人。",
+    # committed, policy and industry capital; the giants of a trade as investors
+    "C轮融资所获承诺资本已超10亿美元；高通创投等行业巨头参投；形成政策引导资本、产业协同资本三位一体。",
     # a property developer doing something, providers in general
     "小区陆续出现开发商擅改大门建设方案、绿化缩水等问题。芯片供应商众多，服务商较少。",
     # verbs before a bank or a hospital, virtual banks

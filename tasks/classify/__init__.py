@@ -225,6 +225,9 @@ class _Candidate:
     reject_words: tuple[str, ...]
     require_words: tuple[str, ...]
     latin: bool  # the alias has Latin letters
+    # Reject words that hold the alias (京东大鼓 for 京东): looked for exactly where they would
+    # hold it, however far they reach beyond the window.
+    holding: tuple[str, ...]
     # A CamelCase brand split by a space is the brand only in its own capitals: "Linked In",
     # not "intelligence-linked in".
     case_sensitive: bool
@@ -248,10 +251,13 @@ class _Candidate:
     def of(cls, alias: Alias, ambiguous: set[str] | frozenset[str] = frozenset(),
            phrase: str | None = None) -> _Candidate:
         split = phrase is not None and phrase != alias.text and _CAMEL_SPLIT.search(phrase)
-        return cls(alias, tuple(map(normalize, alias.reject_near)),
+        reject = tuple(map(normalize, alias.reject_near))
+        name = normalize(alias.text)
+        return cls(alias, reject,
                    tuple(n for n in map(normalize, alias.require_near) if n not in ambiguous),
-                   _LATIN.search(alias.text) is not None,
-                   alias.case_sensitive or bool(split))
+                   latin=_LATIN.search(alias.text) is not None,
+                   holding=tuple(w for w in reject if name in w and w != name),
+                   case_sensitive=alias.case_sensitive or bool(split))
 
 
 def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
@@ -373,6 +379,9 @@ def _accept(text: str, views: list[str], start: int, end: int,
         if not (candidate.reject_words or candidate.require_words):
             return _Verdict(alias, f"{phrase!r} accepted (alias; {alias.origin})", other_sense,
                             None)
+        if candidate.holding and (held := _held(views, candidate.holding, start, end)):
+            reason = f"{phrase!r} rejected: it is part of {held!r} here"
+            continue
         # The window includes the alias, so a rule may name a longer phrase around it
         # (文心雕龙 for 文心, 小米粥 for 小米); in traditional text, both scripts count. A word
         # lying wholly inside the alias is the alias, not its context.
@@ -516,6 +525,17 @@ def _near(views: list[str], words: re.Pattern[str], lo: int, hi: int, start: int
                 return found
             # A shorter word at the same place lies inside the alias too: look one further.
             found = words.search(view, found.start() + 1, hi)
+    return None
+
+
+def _held(views: list[str], words: tuple[str, ...], start: int, end: int) -> str | None:
+    """The first of `words` that a view writes around the alias at [start, end), if any."""
+    for view in views:
+        name = view[start:end]
+        for word in words:
+            at = word.find(name)
+            if at != -1 and start >= at and view.startswith(word, start - at):
+                return word
     return None
 
 

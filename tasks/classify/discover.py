@@ -26,7 +26,7 @@ _SUFFIXES = {
                 "合伙企业（有限合伙）|合伙企业(有限合伙)|合夥企業（有限合夥）|合夥企業(有限合夥)|"
                 "合伙企业|合夥企業",
     "university": "大学|大學|学院|學院|研究院|研究所|研发院|研發院|实验室|實驗室|天文台|分校|"
-                  "研究中心",
+                  "研究中心|国家重点实验室|國家重點實驗室",
     "company": "股份有限公司|有限责任公司|有限公司|集团|集團|控股|科技|機器人|机器人|半导体|"
                "半導體|微电子|汽车|汽車|智驾|电气|電氣|银行|銀行|证券|證券|保险|保險|"
                # a firm named for its trade (法国航空公司, 中国铁路总公司); 公司 alone is too common
@@ -41,7 +41,7 @@ _SUFFIXES = {
                   "工务局|工務局|管理局|运输局|運輸局|投资促进局|投資促進局|农业农村局|農業農村局|"
                   "农牧厅|農牧廳|科技局|工信局|经信局|經信局|市场监管局|市場監管局|生态环境局|生態環境局|"
                   "自然资源局|自然資源局|人社局|卫健局|衛健局|交通局|交管局|农业局|農業局|"
-                  "海洋与渔业局|海洋與漁業局|"
+                  "海洋与渔业局|海洋與漁業局|经济和信息化局|經濟和信息化局|"
                   "消防局|消防中队|消防中隊|消防大队|消防大隊|消防支队|消防支隊|"
                   "教体局|金融局|统计局|統計局|财政局|財政局|税务局|稅務局|文物局|气象局|氣象局|"
                   "邮政局|郵政局|证监局|證監局|疾控中心|数据局|數據局|医保局|醫保局|商务厅|商務廳|教育厅|教育廳|"
@@ -84,10 +84,11 @@ _LONG_NAMES = ("基金", "有限公司", "有限责任公司", "股份有限公�
                "合夥企業(有限合夥)", "合伙企业", "合夥企業", "医院", "醫院", "分局", "分公司", "管理处",
                "管理處", "基金公司", "创新中心", "創新中心", "发展和改革委员会", "發展和改革委員會",
                "卫生健康委员会", "衛生健康委員會", "产业联盟", "產業聯盟", "创新联盟", "創新聯盟",
+               "国家重点实验室", "國家重點實驗室",
                "协会", "協會")
 # Characters and words a name does not run back over: a name starts after them.
 _STOP_CHARS = set("的在与與和由将將是为為对對及等了把从從被向其该該这這那于於至以而并並或也都就让讓给給但有"
-                  "跟同下外年月轮輪称稱说說示去当當如它已获獲经經据據今近后後前再又还還共到仅僅他她系均却卻-－–"
+                  "跟同下外年月轮輪称稱说說示去当當如它已获獲经經据據今近后後前再又还還共到仅僅他她系均却卻兼-－–"
                   "，。、；：！？“”‘’「」『』《》（）()【】[]/／|｜丨 \t\n,.;:!?\"'—…·•*＊")
 _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方", "包括", "宣布", "完成", "团队",
                "團隊", "研究", "领域", "領域", "行业", "行業", "旗下", "联合", "聯合",
@@ -123,7 +124,7 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                "廣納", "同时", "同時", "集结", "集結", "认购", "認購", "引领", "引領", "构建", "構建",
                "提升", "希望", "协助", "協助", "帮助", "幫助", "建置", "今次", "乃至", "采取", "採取",
                "回归", "回歸", "开办", "開辦", "推出", "呼唤", "呼喚", "合资伙伴", "合資夥伴",
-               "合作伙伴", "合作夥伴",
+               "合作伙伴", "合作夥伴", "拜会", "拜會", "首度", "送上",
                # whose city: 我市市委
                "我市", "我省", "我区", "我區", "我县", "我縣", "本市", "该市", "該市",
                # words ending in 局, 当 or 格 that no name holds: 行政当局中国委员会
@@ -185,7 +186,8 @@ _FOUNDED = ("创始人", "創始人")  # a firm's founder: the name before is a 
 _NO_ROLE_NAME = frozenset(("公司", "中心", "品牌", "平台", "企业", "企業", "团队", "團隊", "项目",
                            "項目", "女性", "华人", "華人", "华裔", "華裔", "青年", "年轻", "年輕",
                            "连续", "連續", "看重", "认可", "認可", "欣赏", "欣賞", "相信", "机构",
-                           "機構", "投资机构", "投資機構"))
+                           "機構", "投资机构", "投資機構", "巨头", "巨頭", "大厂", "大廠", "龙头",
+                           "龍頭"))
 _MAX_ROLE_NAME = 8
 _KINDS_OF_BODY = ("机构", "機構", "企业", "企業", "公司")  # VC机构领投, 科創企業創始人
 # The last word of an English organisation's name (matched lower-cased, as the text is).
@@ -248,7 +250,7 @@ _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|
                       r"城区|城區|高阶|高階|城市|高速|辅助|輔助|端到端|全场景|全場景|高端|电动|電動|"
                       r"优质|優質|中标|中標|间接|間接|直接|先进|先進|新|汽車|银行系|銀行系|AIC|新创|新創|电网|電網|"
                       r"正式|非正式|生物|生命|健康|中央企业|中央企業|央企|创投|創投|校友|"
-                      r"新一代|新款|全新|新型|虚拟|虛擬|战略|戰略|宇宙|阶段|階段|雄厚|清洁|清潔|可再生|绿色|綠色|分布式|工商业|工商業|户用|戶用|"
+                      r"新一代|新款|全新|新型|虚拟|虛擬|战略|戰略|宇宙|承诺|承諾|政策|协同|協同|阶段|階段|雄厚|清洁|清潔|可再生|绿色|綠色|分布式|工商业|工商業|户用|戶用|"
                       r"大型|光伏|风电|風電|电化学|電化學|氢|氫|聊天|戏曲|戲曲|母子|前沿|探索|专业|專業|"
                       r"南部|北部|东部|東部|西部|中部|发展|發展|政策性|独资|獨資|高质量|高質量|数码|數碼|一众|一眾)+$")
 # A country's bureau is no kind of thing: 国家邮政局, 中国文物局; nor its centres of a field:
@@ -643,23 +645,26 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
         add(start, end, kind, "list")
     # A name inside a longer one is part of it: JinYi Capital in JinYi Capital Multi-Strategy Fund;
     # one that ends another is that one without its place: 金银潭医院 after 武汉金银潭医院.
-    # An English name in brackets after a name is its other name: 汉舟投资有限公司(Haboat Investment).
+    # A name in brackets after a name is its other name: 汉舟投资有限公司(Haboat Investment),
+    # 云岫二期创业投资合伙企业(有限合伙)(简称“云岫二期基金”).
     spans = [(d.start, d.end) for d in found.values()]
     ends = {end for _, end in spans} | {end for _, end in taken}
     return sorted((d for d in found.values()
                    if not any(s <= d.start and d.end <= e and (s, e) != (d.start, d.end)
                               for s, e in spans)
                    and not any(n != d.name and n.endswith(d.name) for n in found)
-                   and not (d.pattern == "english" and _in_brackets_after(text, d.start, ends))),
+                   and not _in_brackets_after(text, d.start, ends)),
                   key=lambda d: d.start)
 
 
 def _in_brackets_after(text: str, start: int, ends: set[int]) -> bool:
     """Whether the name at `start` opens a bracket right after a name ending in `ends`."""
-    bracket = start - 1
-    while bracket >= 0 and text[bracket] == " ":
-        bracket -= 1
-    return bracket >= 0 and text[bracket] in "(（" and bracket in ends
+    bracket = _OTHER_NAME_BEFORE.search(text, max(0, start - 18), start)
+    return bracket is not None and bracket.start() in ends
+
+
+_OTHER_NAME_BEFORE = re.compile(r"(?:[（(]有限合[伙夥][）)])?"  # after a partnership's legal form
+                                r"[（(](?:以下)?(?:简称|簡稱|下称|下稱)?[：:]?\s*[“\"「]?\s*$")
 
 
 def _examples(text: str, heads: list[tuple[int, str]]) -> list[tuple[int, int, str]]:
