@@ -253,6 +253,9 @@ def test_a_word_list_pattern_finds_the_longest_word_first_as_an_alternation_woul
     # east of the capital: a ballad and a gorge, however far their names reach past the window
     ("探秘京东大峡谷：北京的山水画卷；京東大鼓是曲藝的一種。", []),
     ("京东大促开始，订单激增。", ["jd"]),
+    # steam in a pressure cooker; SAIC's next steps
+    ("使用高压锅，上汽后压10分钟，口感稍硬。", []),
+    ("上汽后续将推出新车。", ["saic"]),
     # a business plan, not BP
     ("仅凭一份7页纸文字版BP，就斩获融资。", []),
     ("Didi and BP will build charging stations.", ["didi", "bp"]),

@@ -447,6 +447,8 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "后续将推出银行信创系列；时代呼唤硬科技；匯聚全球科創企業創始人。",
     # committed, policy and industry capital; the giants of a trade as investors
     "C轮融资所获承诺资本已超10亿美元；高通创投等行业巨头参投；形成政策引导资本、产业协同资本三位一体。",
+    # this sum of capital, a quarter's venture money, a field, a share of it
+    "这笔新资本将用于扩大车队。第2季創投金額增加，航太科技受青睞，占全球創投比重上升。",
     # a property developer doing something, providers in general
     "小区陆续出现开发商擅改大门建设方案、绿化缩水等问题。芯片供应商众多，服务商较少。",
     # verbs before a bank or a hospital, virtual banks
