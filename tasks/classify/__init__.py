@@ -521,7 +521,7 @@ def _near(views: list[str], words: re.Pattern[str], lo: int, hi: int, start: int
         found = words.search(view, max(0, lo), hi)
         phrase = view[start:end]
         while found is not None:
-            if (found.start() < start or found.end() > end) and not _inside(view, phrase, found):
+            if not _inside(view, phrase, found):
                 return found
             # A shorter word at the same place lies inside the alias too: look one further.
             found = words.search(view, found.start() + 1, hi)
