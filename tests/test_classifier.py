@@ -256,6 +256,10 @@ def test_a_word_list_pattern_finds_the_longest_word_first_as_an_alternation_woul
     # steam in a pressure cooker; SAIC's next steps
     ("使用高压锅，上汽后压10分钟，口感稍硬。", []),
     ("上汽后续将推出新车。", ["saic"]),
+    # the goddess of victory, not the shoemaker; a university's conference centre as a venue
+    ("卢浮宫的镇馆之宝之一是NIKE胜利女神雕像。", ["louvre"]),
+    ("Nike released new running shoes this week.", ["nike"]),
+    ("在台大国际会议中心举行论坛。", []),
     # a business plan, not BP
     ("仅凭一份7页纸文字版BP，就斩获融资。", []),
     ("Didi and BP will build charging stations.", ["didi", "bp"]),

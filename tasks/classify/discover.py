@@ -262,6 +262,7 @@ _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|
 # 国家信息光电子创新中心; nor the bodies of a city that _GENERIC holds: 上海市委.
 _NATIONAL = ("国家", "國家", "中国", "中國")
 _GOVERNED = (*_NATIONAL, "上海", "北京", "深圳", "杭州")
+_GOVERNED_PLACES = (*_GOVERNED, "香港", "澳门", "澳門", "台湾", "台灣")
 _NATIONAL_BODIES = ("创新中心", "創新中心")
 # A product's model code before a category word: R1機器人, H2机器人, 远征A2人形机器人.
 _MODEL_CODE = re.compile(r"(?:^|[^A-Za-z0-9])[A-Za-z]{1,3}\d{1,3}[A-Za-z]?"
@@ -371,7 +372,7 @@ _NOT_IN_SOURCE = re.compile("来自|來自|担任|擔任|成为|成為|作为|�
 _NO_SOURCE_NAME = re.compile(r"[^\W_]{1,2}媒|(?:网络|網絡|互联网|互聯網|网上|網上).*|"
                              r"供应链|供應鏈|产业链|產業鏈|"
                              r".*(?:部门|部門|方面|人士|人员|人員|官员|官員|负责人|負責人|"
-                             r"资料库|資料庫|数据库|數據庫)|(?:网站|網站).*")  # …資料庫: data
+                             r"资料库|資料庫|数据库|數據庫|先生|女士|小姐)|(?:网站|網站).*")  # …資料庫: data
 # Said to a source's reporter (温先生告诉南都记者, 负责人向记者表示): the name follows the verb.
 _TOLD = re.compile(r".*(?:告诉|告訴|向|对|對|接受)")
 # Words of time after a source's name (据港媒刚刚消息, 据新流财经此前报道): not part of it.
@@ -508,6 +509,9 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
                 and _LEGAL_FORM_END.sub("", name) not in found and not _overlaps(taken, start, end)
                 and not ((_QUANTIFIED.match(prefix) or _GENERIC.match(prefix))
                          and not (kind == "government" and prefix.removesuffix("市") in _GOVERNED)
+                         # a place's body of a trade: 香港人工智能协会, 中国智慧城市产业联盟
+                         and not (kind == "other" and prefix.startswith(_GOVERNED_PLACES)
+                                  and len(prefix) >= 6)
                          and not (suffix in _NATIONAL_BODIES and prefix.startswith(_NATIONAL)
                                   and not _GENERIC.match(prefix)))
                 and not (kind == "company" and _MODEL_CODE.search(prefix))
@@ -525,7 +529,8 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
                     source := pattern.match(text, word.end())):
                 # after 来源： or 图／ the name is all there is: 面对面 is no "told to"
                 sources.append((*source.span("name"), pattern is _SOURCES["据"]))
-        elif run := _RUN_BEFORE.search(text, max(0, at - 14), at):
+        elif not text.startswith(("会", "會"), word.end()) and (  # 記者會: a press conference
+                run := _RUN_BEFORE.search(text, max(0, at - 14), at)):
             sources.append((*run.span(1), True))
     for start, end, told_to in sources:
         if told_to and (told := _TOLD.match(text, start, end)):
