@@ -260,6 +260,8 @@ def test_a_word_list_pattern_finds_the_longest_word_first_as_an_alternation_woul
     ("卢浮宫的镇馆之宝之一是NIKE胜利女神雕像。", ["louvre"]),
     ("Nike released new running shoes this week.", ["nike"]),
     ("在台大国际会议中心举行论坛。", []),
+    # the river, not the retailer, wherever its name reaches
+    ("Fish have died on Amazon tributaries due to drought this year.", []),
     # a business plan, not BP
     ("仅凭一份7页纸文字版BP，就斩获融资。", []),
     ("Didi and BP will build charging stations.", ["didi", "bp"]),

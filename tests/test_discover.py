@@ -303,6 +303,8 @@ def found(classifier: Classifier, text: str) -> list[tuple[str, str]]:
     # a place's body of a trade, though place and trade alone are kinds of thing
     ("与香港人工智能协会、中国智慧城市产业联盟合作。",
      [("香港人工智能协会", "other"), ("中国智慧城市产业联盟", "other")]),
+    # a law firm by its ending
+    ("星渚律师事务所代理此案。", [("星渚律师事务所", "other")]),
     # officials in a list are no items of it, nor is our city's committee
     ("在云岫市副市长张某、星渚市政府副秘书长吴某、我市市委书记曹某等领导见证下签约。",
      [("星渚市政府", "government")]),
@@ -454,6 +456,8 @@ def test_names_outside_the_catalog_are_found(classifier: Classifier, text: str,
     "这笔新资本将用于扩大车队。第2季創投金額增加，航太科技受青睞，占全球創投比重上升。",
     # a press conference's reporters, a person credited for a photo
     "今日舉行「智慧機器人應用 SIG 成立記者會暨論壇」。（圖／生態記錄者胡先生提供）",
+    # venture firms in general, hoping, building a high-level centre
+    "他期盼實驗室能更融入設計；搭建高水平超算中心；簽署單位包括相關創投機構。",
     # a property developer doing something, providers in general
     "小区陆续出现开发商擅改大门建设方案、绿化缩水等问题。芯片供应商众多，服务商较少。",
     # verbs before a bank or a hospital, virtual banks

@@ -65,7 +65,8 @@ _SUFFIXES = {
              "救援队|救援隊|俱乐部|俱樂部|中学|中學|小学|小學|学校|學校|"
              "博物馆|博物館|博物院|美术馆|美術館|图书馆|圖書館|纪念馆|紀念館|"
              "高级中学|高級中學|实验中学|實驗中學|职业学校|職業學校|"
-             "科协|科協|侨联|僑聯|妇联|婦聯|残联|殘聯|农会|農會|文联|文聯",
+             "科协|科協|侨联|僑聯|妇联|婦聯|残联|殘聯|农会|農會|文联|文聯|"
+             "律师事务所|律師事務所|会计师事务所|會計師事務所",
 }
 _KIND_OF = {word: kind for kind, words in _SUFFIXES.items() for word in words.split("|")}
 _FACILITY = re.compile("(?:智算中心|数据中心|數據中心|算力中心|渲染中心|产业园|產業園|基地|园区|園區|"
@@ -85,7 +86,8 @@ _LONG_NAMES = ("基金", "有限公司", "有限责任公司", "股份有限公�
                "合夥企業(有限合夥)", "合伙企业", "合夥企業", "医院", "醫院", "分局", "分公司", "管理处",
                "管理處", "基金公司", "创新中心", "創新中心", "发展和改革委员会", "發展和改革委員會",
                "卫生健康委员会", "衛生健康委員會", "产业联盟", "產業聯盟", "创新联盟", "創新聯盟",
-               "国家重点实验室", "國家重點實驗室",
+               "国家重点实验室", "國家重點實驗室", "律师事务所", "律師事務所", "会计师事务所",
+               "會計師事務所",
                "协会", "協會")
 # Characters and words a name does not run back over: a name starts after them.
 _STOP_CHARS = set("的在与與和由将將是为為对對及等了把从從被向其该該这這那于於至以而并並或也都就让讓给給但有"
@@ -126,7 +128,7 @@ _STOP_WORDS = ("融资", "融資", "股东", "股東", "投资方", "投資方",
                "提升", "希望", "协助", "協助", "帮助", "幫助", "建置", "今次", "乃至", "采取", "採取",
                "回归", "回歸", "开办", "開辦", "推出", "呼唤", "呼喚", "合资伙伴", "合資夥伴",
                "合作伙伴", "合作夥伴", "拜会", "拜會", "首度", "送上", "这笔", "這筆", "该笔", "該筆",
-               "此笔", "此筆",
+               "此笔", "此筆", "搭建", "意味着", "意味著", "期盼", "期望", "盼望",
                # whose city: 我市市委
                "我市", "我省", "我区", "我區", "我县", "我縣", "本市", "该市", "該市",
                # words ending in 局, 当 or 格 that no name holds: 行政当局中国委员会
@@ -255,7 +257,7 @@ _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|
                       r"正式|非正式|生物|生命|健康|中央企业|中央企業|央企|创投|創投|校友|"
                       r"新一代|新款|全新|新型|阶段|階段|雄厚|清洁|清潔|可再生|绿色|綠色|分布式|工商业|工商業|户用|戶用|"
                       # kinds of bank, fund, capital and field: 虚拟银行, 战略基金, 承诺资本, 宇宙科技
-                      r"虚拟|虛擬|战略|戰略|宇宙|承诺|承諾|政策|协同|協同|航天|航太|"
+                      r"虚拟|虛擬|战略|戰略|宇宙|承诺|承諾|政策|协同|協同|航天|航太|高水平|"
                       r"大型|光伏|风电|風電|电化学|電化學|氢|氫|聊天|戏曲|戲曲|母子|前沿|探索|专业|專業|"
                       r"南部|北部|东部|東部|西部|中部|发展|發展|政策性|独资|獨資|高质量|高質量|数码|數碼|一众|一眾)+$")
 # A country's bureau is no kind of thing: 国家邮政局, 中国文物局; nor its centres of a field:
@@ -283,6 +285,7 @@ _NO_NAME_AFTER = {"控股": ("股东", "股東", "子公司", "孙公司", "孫�
                   "证券": _TRADE_AFTER, "證券": _TRADE_AFTER, "保险": _TRADE_AFTER,
                   "保險": _TRADE_AFTER, "商报": _QUOTE_AFTER, "商報": _QUOTE_AFTER,
                   "工委": ("会", "會"), "股权投资": ("试点", "試點"), "国投": _INVESTING_AFTER,
+                  "联合会": ("计",), "聯合會": ("計",),  # 联合会计师事务所: an accounting firm
                   "國投": _INVESTING_AFTER, "资管": ("理",), "資管": ("理",)}  # 投资管理: managing
 _NUMERAL = "[\\d一二三四五六七八九十百千万几多余两兩数數]"
 _MEASURE = "家|支|只|个|個|位|名|批|类|類|所|项|項|倍|间|間|季"
@@ -505,6 +508,7 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
             start, name, prefix = (start + inner.end(), name[inner.end():],
                                    prefix[inner.end():])
         if (len(name) >= _MIN_LENGTH and prefix and name not in found
+                and name not in _NO_ROLE_NAME  # 創投機構: a kind of firm, once its kind is cut
                 and not name.startswith(_LEGAL_FORM_START)  # 股份有限公司深圳分公司: a part
                 and _LEGAL_FORM_END.sub("", name) not in found and not _overlaps(taken, start, end)
                 and not ((_QUANTIFIED.match(prefix) or _GENERIC.match(prefix))
