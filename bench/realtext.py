@@ -6,7 +6,7 @@ scored apart and together. Prints figures beside their targets and ends with `re
 `FAIL`.
 
 Sets of public texts, in the order they were collected: `--set dev` (`bench/realtext/labels.yaml`),
-the texts the rules were tuned on; `--set heldout` and `--set fresh` to `--set fresh35`
+the texts the rules were tuned on; `--set heldout` and `--set fresh` to `--set fresh36`
 (`heldout.yaml`, `fresh.yaml` ...), each collected and labelled blind after the tuning before it
 and scored blind once; all but the newest were then reviewed and tuned on in turn. Each file's
 header gives its blind figures and says whether it was tuned on. Each entry holds a text's URL,
@@ -47,7 +47,7 @@ sys.path[0] = str(PROJECT)  # the project's packages, not this folder's files
 REALTEXT = PROJECT / "bench" / "realtext"
 SETS = {"dev": (REALTEXT / "labels.yaml", "texts"),
         **{name: (REALTEXT / f"{name}.yaml", name)
-           for name in ("heldout", "fresh", *(f"fresh{n}" for n in range(2, 36)))},
+           for name in ("heldout", "fresh", *(f"fresh{n}" for n in range(2, 37)))},
         "pages": (REALTEXT / "pages.yaml", None)}
 # The pages set reads the texts of the shared extraction pages, so it runs wherever they are.
 PAGES = PROJECT.parent / "shared" / "extract-pages" / "gold.jsonl"
@@ -335,7 +335,7 @@ def collect(labels: list[dict], texts: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", choices=SETS, default="dev",
-                        help="dev: the texts the rules were tuned on; heldout, fresh to fresh35: "
+                        help="dev: the texts the rules were tuned on; heldout, fresh to fresh36: "
                              "texts labelled afterwards, each scored blind once, then tuned on "
                              "but the newest; pages: the shared extraction pages")
     parser.add_argument("--texts", type=Path, help="the set's texts (default ../realtext/<set>)")
