@@ -225,9 +225,9 @@ class _Candidate:
     reject_words: tuple[str, ...]
     require_words: tuple[str, ...]
     latin: bool  # the alias has Latin letters
-    # Reject words that hold the alias (京东大鼓 for 京东): looked for exactly where they would
-    # hold it, however far they reach beyond the window.
-    holding: tuple[str, ...]
+    # Reject words that hold the alias (京东大鼓 for 京东), with where the alias starts in each:
+    # looked for exactly where they would hold it, however far they reach beyond the window.
+    holding: tuple[tuple[str, int], ...]
     # A CamelCase brand split by a space is the brand only in its own capitals: "Linked In",
     # not "intelligence-linked in".
     case_sensitive: bool
@@ -256,7 +256,7 @@ class _Candidate:
         return cls(alias, reject,
                    tuple(n for n in map(normalize, alias.require_near) if n not in ambiguous),
                    latin=_LATIN.search(alias.text) is not None,
-                   holding=tuple(w for w in reject if name in w and w != name),
+                   holding=tuple((w, w.find(name)) for w in reject if name in w and w != name),
                    case_sensitive=alias.case_sensitive or bool(split))
 
 
@@ -379,7 +379,7 @@ def _accept(text: str, views: list[str], start: int, end: int,
         if not (candidate.reject_words or candidate.require_words):
             return _Verdict(alias, f"{phrase!r} accepted (alias; {alias.origin})", other_sense,
                             None)
-        if candidate.holding and (held := _held(views, candidate.holding, start, end)):
+        if candidate.holding and (held := _held(views, candidate.holding, start)):
             reason = f"{phrase!r} rejected: it is part of {held!r} here"
             continue
         # The window includes the alias, so a rule may name a longer phrase around it
@@ -521,20 +521,19 @@ def _near(views: list[str], words: re.Pattern[str], lo: int, hi: int, start: int
         found = words.search(view, max(0, lo), hi)
         phrase = view[start:end]
         while found is not None:
-            if not _inside(view, phrase, found):
+            # (only a word the alias holds can lie inside another place that writes it)
+            if found.group() not in phrase or not _inside(view, phrase, found):
                 return found
             # A shorter word at the same place lies inside the alias too: look one further.
             found = words.search(view, found.start() + 1, hi)
     return None
 
 
-def _held(views: list[str], words: tuple[str, ...], start: int, end: int) -> str | None:
-    """The first of `words` that a view writes around the alias at [start, end), if any."""
+def _held(views: list[str], words: tuple[tuple[str, int], ...], start: int) -> str | None:
+    """The first of `words` that a view writes around the alias starting at `start`, if any."""
     for view in views:
-        name = view[start:end]
-        for word in words:
-            at = word.find(name)
-            if at != -1 and start >= at and view.startswith(word, start - at):
+        for word, at in words:
+            if start >= at and view.startswith(word, start - at):
                 return word
     return None
 
