@@ -231,10 +231,10 @@ def _label_name(name: str) -> str:
 def _label_names(name: str) -> list[str]:
     """A label's name and the other name in brackets after it, if any."""
     other = _ALIAS_IN_BRACKETS.search(name)
-    return [_label_name(name), *([other.group()[1:-1].strip("（()） ")] if other else [])]
+    return [_label_name(name), *([other.group(1).strip()] if other else [])]
 
 
-_ALIAS_IN_BRACKETS = re.compile(r"\s?[（(][^（()）]{1,40}[）)]$")
+_ALIAS_IN_BRACKETS = re.compile(r"\s?[（(]([^（()）]{1,40})[）)]$")
 
 
 def _same_name(label: str, discovered: dict[str, str] | set[str]) -> str:

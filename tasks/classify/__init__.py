@@ -167,7 +167,8 @@ class Classifier:
         verdicts = [(h, why) for h in chosen
                     if (everyone or h.end in title_ends or h.start in likened or h.end in styled
                         or h.payload.is_product or _after_surname(text, h) or gear)
-                    and (why := _not_news(text, h, other_sense, chosen, titles, likened, gear))]
+                    and (why := _not_news(text, h, other_sense, chosen, titles, likened, styled,
+                                          gear))]
         if verdicts:
             dropped = {id(h) for h, _ in verdicts}
             chosen = [h for h in chosen if id(h) not in dropped]
@@ -436,7 +437,7 @@ def _listed(text: str, accepted: list[Hit[Alias]], wanting: list[Hit[Alias]]) ->
 
 
 def _not_news(text: str, hit: Hit[Alias], other_sense: set[str], accepted: list[Hit[Alias]],
-              titles: list[tuple[int, int]], likened: set[int],
+              titles: list[tuple[int, int]], likened: set[int], styled: set[int],
               gear: list[tuple[int, int]]) -> str:
     """Why an accepted name is still not the company in this text, or "" when it is.
 
@@ -451,7 +452,8 @@ def _not_news(text: str, hit: Hit[Alias], other_sense: set[str], accepted: list[
       without that doubt (商汤科技).
     - The end of a longer book title: 通义 in 《白虎通义》 (not 《柳叶刀》, nor 《华为年报》).
     - A figure of speech: another firm likened to it, 有「中国版英伟达」之称 (`likened` holds
-      where such a name would start), a Nasdaq-style market."""
+      where such a name would start), a Nasdaq-style market (`styled` holds where such a
+      style word starts)."""
     alias, before, end = hit.payload, text[max(0, hit.start - 6):hit.start], hit.end
     if _after_surname(text, hit) and _PERSON_GOES_ON.match(text, end):
         return f"{text[hit.start - 1:hit.end]!r} is a person's name here"
@@ -463,7 +465,7 @@ def _not_news(text: str, hit: Hit[Alias], other_sense: set[str], accepted: list[
         return "interface text (the browsers a page is best seen in), not news"
     if any(start < hit.start and hit.end == end for start, end in titles):
         return f"{alias.text!r} ends a longer title here: a word of it"
-    if hit.start in likened or _STYLED.match(text, hit.end):
+    if hit.start in likened or hit.end in styled:
         return f"{alias.text!r} is a figure of speech here: another thing is likened to it"
     if alias.is_product and ((_MEDIUM_BEFORE.search(before) and not _LAUNCHED.match(text, end))
                              or _MEDIUM_AFTER.match(text, end)):

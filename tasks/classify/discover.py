@@ -186,8 +186,9 @@ _AFTER_NAME = re.compile(r"(?:[，、（(]|宣布|发布|發布|完成|获得|�
 ROLES = ("领投", "領投", "跟投", "参投", "參投", "联合领投", "聯合領投", "独家投资", "獨家投資",
          "创始人", "創始人")
 _FOUNDED = ("创始人", "創始人")  # a firm's founder: the name before is a firm's, not an investor's
-# Words before a role that name no one: generic ones, and who a founder is (女性创始人), not of what.
-_NO_ROLE_NAME = frozenset(("公司", "中心", "品牌", "平台", "企业", "企業", "团队", "團隊", "项目",
+# Words that name no one, before a role or as all that is left of a name: generic ones, and who
+# a founder is (女性创始人), not of what.
+_NAMELESS = frozenset(("公司", "中心", "品牌", "平台", "企业", "企業", "团队", "團隊", "项目",
                            "項目", "女性", "华人", "華人", "华裔", "華裔", "青年", "年轻", "年輕",
                            "连续", "連續", "看重", "认可", "認可", "欣赏", "欣賞", "相信", "机构",
                            "機構", "投资机构", "投資機構", "巨头", "巨頭", "大厂", "大廠", "龙头",
@@ -260,12 +261,11 @@ _GENERIC = re.compile(r"^(?:AI|创新|創新|联合|聯合|重点|重點|投资|
                       r"虚拟|虛擬|战略|戰略|宇宙|承诺|承諾|政策|协同|協同|航天|航太|高水平|"
                       r"大型|光伏|风电|風電|电化学|電化學|氢|氫|聊天|戏曲|戲曲|母子|前沿|探索|专业|專業|"
                       r"南部|北部|东部|東部|西部|中部|发展|發展|政策性|独资|獨資|高质量|高質量|数码|數碼|一众|一眾)+$")
-# A country's bureau is no kind of thing: 国家邮政局, 中国文物局; nor its centres of a field:
-# 国家信息光电子创新中心; nor the bodies of a city that _GENERIC holds: 上海市委.
+# A country's bureau is no kind of thing: 国家邮政局, 中国文物局; nor the bodies of a city that
+# _GENERIC holds: 上海市委; nor a place's body of a trade: 国家信息光电子创新中心.
 _NATIONAL = ("国家", "國家", "中国", "中國")
 _GOVERNED = (*_NATIONAL, "上海", "北京", "深圳", "杭州")
 _GOVERNED_PLACES = (*_GOVERNED, "香港", "澳门", "澳門", "台湾", "台灣")
-_NATIONAL_BODIES = ("创新中心", "創新中心")
 # A product's model code before a category word: R1機器人, H2机器人, 远征A2人形机器人.
 _MODEL_CODE = re.compile(r"(?:^|[^A-Za-z0-9])[A-Za-z]{1,3}\d{1,3}[A-Za-z]?"
                          r"(?:人形|双足|雙足|四足|轮式|輪式|工业|工業|服务|服務|协作|協作)?$")
@@ -508,16 +508,14 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
             start, name, prefix = (start + inner.end(), name[inner.end():],
                                    prefix[inner.end():])
         if (len(name) >= _MIN_LENGTH and prefix and name not in found
-                and name not in _NO_ROLE_NAME  # 創投機構: a kind of firm, once its kind is cut
+                and name not in _NAMELESS  # 創投機構: a kind of firm, once its kind is cut
                 and not name.startswith(_LEGAL_FORM_START)  # 股份有限公司深圳分公司: a part
                 and _LEGAL_FORM_END.sub("", name) not in found and not _overlaps(taken, start, end)
                 and not ((_QUANTIFIED.match(prefix) or _GENERIC.match(prefix))
                          and not (kind == "government" and prefix.removesuffix("市") in _GOVERNED)
                          # a place's body of a trade: 香港人工智能协会, 中国智慧城市产业联盟
                          and not (kind == "other" and prefix.startswith(_GOVERNED_PLACES)
-                                  and len(prefix) >= 6)
-                         and not (suffix in _NATIONAL_BODIES and prefix.startswith(_NATIONAL)
-                                  and not _GENERIC.match(prefix)))
+                                  and len(prefix) >= 6))
                 and not (kind == "company" and _MODEL_CODE.search(prefix))
                 and not _AMOUNT_IN.search(prefix) and not _COUNT_IN.search(prefix)
                 and not _AMOUNT_BEFORE.search(text, max(0, start - 12), start)
@@ -599,7 +597,7 @@ def discover(text: str, hits: Iterable[tuple[int, int, str]],
                 last_made = made.end()
         elif what == "role":
             name_start = _name_start(text, start, _MAX_ROLE_NAME)
-            if (start - name_start >= 2 and text[name_start:start] not in _NO_ROLE_NAME
+            if (start - name_start >= 2 and text[name_start:start] not in _NAMELESS
                     and not text.endswith(_KINDS_OF_BODY, name_start, start)):  # VC机构领投
                 add(name_start, start, "company" if term in _FOUNDED else "investor", "role")
         elif (text[start].isupper() and not _NAME_GOES_ON.match(text, end)
